@@ -206,6 +206,13 @@ class Gazetteer:
                 break
         return sorted(scored, key=lambda item: item[1])[:limit]
 
+    def country(self, code: str) -> Place | None:
+        """The country with this ISO 3166-1 alpha-2 code."""
+        row = self._db.execute(
+            f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.kind = 'country' AND p.country_code = ?", (code.upper(),)
+        ).fetchone()
+        return Place(*row) if row else None
+
     def demonym_country(self, word: str) -> str | None:
         """The country code a demonym or adjective refers to ("Ukrainian" -> "UA")."""
         key = lookup_key(word)

@@ -1,0 +1,125 @@
+"""A spaCy component before NER that marks prominent gazetteer places the model gets wrong.
+
+en_core_web_* tag Kyiv, Kharkiv, Kherson or Berdyansk as PERSON or ORG: rare, foreign names.
+This component marks a run of capitalised tokens as a place when the whole run is the primary
+name, alias or spelling variant of a prominent place (a country, admin area, reviewed feature,
+capital or a city of at least ``MIN_POPULATION``) and is not a common English word or phrase
+(wordfreq Zipf frequency below ``MAX_ZIPF``: "Western", "Do", "We" stay with NER, and so do
+London and Texas, which NER knows). NER then labels the rest of the sentence around it.
+It stays out of the way of names that are part of something longer ("Kharkiv Regional State
+Administration", "Russia Today") and of person names ("President Vladimir Putin").
+"""
+
+
+from spacy.language import Language
+from wordfreq import zipf_frequency
+from spacy.tokens import Doc, Span
+
+from gazetteer import Gazetteer
+from gazetteer.normalize import is_latin, name_key
+
+MIN_POPULATION = 15_000
+MAX_ZIPF = 4.0
+"""Names at least this frequent in English (Zipf scale) are left to NER."""
+STRONG_POPULATION = 100_000
+"""A place this big (or a country, admin1 area, capital, feature) may also start a sentence."""
+CONNECTORS = frozenset({"of", "de", "del", "la", "le", "du", "upon", "on", "am", "an", "der", "-", "al", "el"})
+PERSON_TITLES = frozenset(
+    """mr mrs ms miss dr prof president minister secretary chancellor senator sen rep gov governor mayor
+    judge general gen maj major col colonel capt captain lt sgt officer king queen prince princess pope
+    saint sir lord lady dame rev father sister brother uncle aunt premier prime deputy chief spokesman
+    spokeswoman spokesperson ambassador envoy commander admiral""".split()
+)
+
+
+def prominent_keys(gazetteer: Gazetteer) -> dict[str, bool]:
+    """Uncommon name keys of prominent places -> whether the place may also start a sentence."""
+    rows = gazetteer._db.execute(
+        """
+        SELECT n.key,
+               MAX(p.kind IN ('country', 'continent', 'feature') OR p.subkind IN ('admin1', 'capital')
+                   OR p.population >= ?)
+        FROM names n JOIN places p ON p.id = n.place_id
+        WHERE n.match <= 2
+          AND (p.kind IN ('country', 'continent', 'feature') OR p.subkind IN ('admin1', 'capital')
+               OR p.population >= ?)
+        GROUP BY n.key
+        """,
+        (STRONG_POPULATION, MIN_POPULATION),
+    )
+    return {key: bool(strong) for key, strong in rows if is_latin(key) and zipf_frequency(key, "en") < MAX_ZIPF}
+
+
+def _capitalised(token) -> bool:
+    text = token.text
+    return text[:1].isupper() and (len(text) > 1 or text.isalpha())
+
+
+def capitalised_runs(doc: Doc) -> list[tuple[int, int]]:
+    """Maximal runs of capitalised tokens (token indices, end exclusive).
+
+    Connectors may sit inside a run ("Sea of Azov") and hyphenated compounds stay whole
+    ("Rostov-on-Don", "Ivano-Frankivsk"); punctuation, lower-case words and line breaks end it.
+    """
+    runs, i, n = [], 0, len(doc)
+    while i < n:
+        if not _capitalised(doc[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < n:
+            if doc[j].text == "-" and not doc[j - 1].whitespace_ and not doc[j].whitespace_ and j + 1 < n:
+                j += 2
+            elif _capitalised(doc[j]):
+                j += 1
+            elif doc[j].lower_ in CONNECTORS and j + 1 < n and _capitalised(doc[j + 1]):
+                j += 2
+            else:
+                break
+        runs.append((i, j))
+        i = j
+    return runs
+
+
+class GazetteerRuler:
+    """Callable spaCy component: set prominent places as GPE/LOC entities before NER runs."""
+
+    def __init__(self, keys: dict[str, bool]):
+        self.keys = keys
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for start, end in capitalised_runs(doc):
+            if doc[start].lower_ == "the":
+                start += 1
+            if start >= end:
+                continue
+            span = doc[start:end]
+            key = name_key(span.text)
+            strong = self.keys.get(key)
+            if strong is None:
+                continue
+            if self._after_title(doc, start) or (not strong and self._starts_sentence(doc, start)):
+                continue
+            spans.append(Span(doc, start, end, label="GPE"))
+        if spans:
+            doc.set_ents(spans, default="unmodified")
+        return doc
+
+    @staticmethod
+    def _after_title(doc: Doc, start: int) -> bool:
+        return start > 0 and doc[start - 1].lower_.rstrip(".") in PERSON_TITLES
+
+    @staticmethod
+    def _starts_sentence(doc: Doc, start: int) -> bool:
+        if start == 0 or doc[start].is_sent_start:
+            return True
+        previous = doc[start - 1]
+        return previous.is_quote or previous.is_space or previous.text in {":", "(", "—", "–", "-", "|"}
+
+
+@Language.factory("dateline_gazetteer_ruler", default_config={"gazetteer_path": ""})
+def make_gazetteer_ruler(nlp: Language, name: str, gazetteer_path: str) -> GazetteerRuler:
+    """Factory: the ruler over the gazetteer at ``gazetteer_path`` (the cached build when empty)."""
+    with Gazetteer.open(gazetteer_path or None) as gazetteer:
+        return GazetteerRuler(prominent_keys(gazetteer))
