@@ -2,33 +2,38 @@
 
 Input is a doc that went through ``geo.nlp`` (sentencizer, gazetteer ruler, NER). Output is a
 list of ``Toponym``: trimmed spans ("the Black Sea" -> "Black Sea", "Sri Lanka's" -> "Sri Lanka"),
-each with its recognition evidence. Decisions, in order:
+each with its recognition confidence. Decisions:
 
-- GPE / LOC / FAC entities are toponym candidates; so are PERSON / ORG / other entities and
-  uncovered capitalised runs whose whole text is a gazetteer place name (NER calls Kherson a
-  PERSON, misses "Mauripol") — those need the name to be a reasonably prominent place.
-- A name that is part of a longer person name elsewhere in the article ("Kuleba" after "Dmytro
-  Kuleba"), or follows a person's title, is not a place.
-- Demonyms ("Russian", "Ukrainians") are not places; they are returned flagged, as context for
-  resolution and for the all-toponyms mode of evaluation.
-- Names inside organisation names ("Kharkiv Regional State Administration", "Russia Today") are
-  not places; in all-toponyms mode they are returned flagged as nested.
-- "Rostov region", "Kherson Oblast", "Laurel County": the area word is part of the name.
+- GPE / LOC / FAC entities are toponym candidates; so are PERSON / ORG / other entities whose
+  whole text names a prominent place (NER calls Kherson a PERSON and Berdyansk an ORG).
+- A word of a longer person name in the same article ("Kuleba" after "Dmytro Kuleba"), or a name
+  after a person's title, is not a place; nor is a street ("Main St.", "Mill Road").
+- Demonyms ("Russian", "Ukrainians") are not places: they are returned flagged, as context for
+  resolution and for the all-toponyms mode.
+- Names inside organisation names ("Kharkiv Regional State Administration", "Russia Today",
+  "University of Toronto") are not places; they are returned flagged as nested.
+- News conventions: a dateline ("SALINA, Kan. (AP) —", "KYIV:") names a place; so does a state or
+  country written after a place ("Louisville, Ky.", "Belgorod, Russia"); "Rostov region",
+  "Kherson Oblast" and "Laurel County" keep their area word.
+- A misspelling of a place the article names elsewhere ("Mauripol" beside "Mariupol") is that place.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
 from spacy.tokens import Doc, Span
 
 from gazetteer import Gazetteer
 from gazetteer.normalize import AREA_WORDS, name_key
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-OTHER_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
+OTHER_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
+CONTAINER_KINDS = frozenset({"country", "region", "continent"})
 LEADING_WORDS = frozenset({"the", "a", "an"})
 CALENDAR_WORDS = frozenset(
     w.lower() for w in (*calendar.day_name, *calendar.day_abbr, *calendar.month_name, *calendar.month_abbr) if w
@@ -36,21 +41,38 @@ CALENDAR_WORDS = frozenset(
 PERSON_TITLES = frozenset(
     """mr mrs ms miss dr prof president minister secretary chancellor senator sen rep gov governor mayor
     judge gen maj col capt lt sgt officer king queen prince princess pope sir lord lady dame rev
-    premier chief spokesman spokeswoman spokesperson ambassador envoy commander admiral""".split()
+    premier chief spokesman spokeswoman spokesperson ambassador envoy commander admiral coach""".split()
 )
 NAME_PARTICLES = frozenset({"von", "van", "der", "de", "da", "di", "del", "la", "le", "al", "el", "bin", "ibn"})
-ORG_WORDS = frozenset(
-    """administration agency airport airlines army assembly association authority bank board bureau
-    center centre church clinic club college commission committee company corporation council court
-    department district embassy force forces foundation fund government group guard high hospital
-    institute journal league library magazine media ministry museum navy news office parliament
-    party police post press radio railway regional school service society state station team
-    television times today tribune university""".split()
+STREET_WORDS = frozenset(
+    """street st road rd avenue ave boulevard blvd drive dr lane ln highway hwy route rte way place pl
+    court ct terrace parkway pkwy trail circle square plaza interstate freeway expressway""".split()
 )
-"""Words that, after a place name, make it part of an organisation's name ("Russia Today")."""
-_POSSESSIVE_RE = re.compile(r"[’']s?$")
-MIN_OTHER_PRIOR = 4.5
-"""Least gazetteer prior for a span NER did not call a place (about a 15,000-people town by name)."""
+ORG_WORDS = frozenset(
+    """academy administration agency airlines army assembly association authority bank board bureau
+    center centre chamber church club college commission committee company corporation council court
+    department district embassy federation force forces foundation fund government group guard high
+    hospital institute journal league library magazine media ministry museum navy news office
+    parliament party police post press radio railway regional school service sheriff society state
+    station team television times today tribune union university""".split()
+)
+"""Words that, right after a place name, make it part of an organisation's name ("Russia Today")."""
+OF_PLACE_HEADS = frozenset({"university", "city", "town", "port", "county", "state", "village", "republic", "bank"})
+"""Organisation names of the form "University of X", "Port of X", whose X is a place."""
+AREA_SUFFIXES = AREA_WORDS | {"county", "parish", "borough", "township"}
+MIN_OTHER_PRIOR = 5.5
+"""Least gazetteer prior for a span NER did not call a place (a 100,000-people city by its name)."""
+MIN_APPROXIMATE_SIMILARITY = 88.0
+"""Least rapidfuzz ratio for a spelling or transliteration variant the gazetteer matched loosely."""
+MIN_TYPO_SIMILARITY = 85.0
+"""Least ratio for a capitalised word to count as a misspelling of a place the article names."""
+
+_DATELINE_RE = re.compile(
+    r"^[ \t]*(?P<place>[A-Z][A-Z'’.\- ]{1,40}?[A-Z.])(?:,[ \t]*(?P<region>[A-Z][A-Za-z.]*(?:[ \t][A-Z][A-Za-z.]*)?))?"
+    r"[ \t]*(?:\((?:AP|Reuters|AFP|CNN|UPI|dpa)\)[ \t]*)?(?:--|—|–|-|:)[ \t]",
+    re.MULTILINE,
+)
+_ACRONYM_RE = re.compile(r"^[A-Z]{2,6}s?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,25 +86,167 @@ class Toponym:
     confidence: float
     demonym: bool = False
     nested: bool = False
-    area: bool = False
+
+
+def find_toponyms(doc: Doc, gazetteer: Gazetteer) -> list[Toponym]:
+    """Toponyms in a processed doc, in text order, without overlaps."""
+    person_words = _person_words(doc)
+    found = _from_entities(doc, gazetteer, person_words)
+    found += _from_datelines(doc, gazetteer)
+    found += _qualifiers(doc, gazetteer, found)
+    found += _misspellings(doc, found)
+    return _without_overlaps(found)
+
+
+def _from_entities(doc: Doc, gazetteer: Gazetteer, person_words: frozenset[str]) -> list[Toponym]:
+    found = []
+    for ent in doc.ents:
+        span = _trim(doc, ent)
+        if span is None or span.text.lower() in CALENDAR_WORDS:
+            continue
+        if gazetteer.demonym_country(span.text):
+            found.append(_toponym(span, ent.label_, 0.9, demonym=True))
+            continue
+        if ent.label_ in PLACE_LABELS or ent.label_ in OTHER_LABELS:
+            toponym = _judge(doc, span, ent.label_, gazetteer, person_words)
+            if toponym is not None:
+                found.append(toponym)
+            elif ent.label_ in ("ORG", "FAC"):
+                found.extend(_nested_in(doc, span, gazetteer))
+    return found
+
+
+def _judge(doc: Doc, span: Span, label: str, gazetteer: Gazetteer, person_words: frozenset[str]) -> Toponym | None:
+    span = _with_area_word(doc, span)
+    if span[-1].lower_.rstrip(".") in STREET_WORDS or _after_title(doc, span):
+        return None
+    if len(span) == 1 and span[0].lower_ in person_words:
+        return None
+    place_label = label in PLACE_LABELS
+    best = next(iter(gazetteer.candidates(span.text, fuzzy=place_label, limit=1)), None)
+    if best is None:
+        return None
+    if best.match in ("fuzzy", "translit"):
+        if not place_label or best.similarity < MIN_APPROXIMATE_SIMILARITY:
+            return None
+        confidence = 0.6
+    elif place_label:
+        confidence = 0.9
+    elif best.prior >= MIN_OTHER_PRIOR and best.match in ("name", "alias", "variant") and not _acronym(span, best):
+        confidence = 0.6
+    else:
+        return None
+    return _toponym(span, label, confidence, nested=_org_tail(doc, span))
+
+
+def _nested_in(doc: Doc, span: Span, gazetteer: Gazetteer) -> Iterator[Toponym]:
+    """Places named inside an organisation or facility name ("Norfolk High School", "Port of Los Angeles")."""
+    words = [t.lower_ for t in span]
+    if len(span) >= 3 and words[0] in OF_PLACE_HEADS and words[1] == "of":
+        inner = span[2:]
+        if _is_place_name(inner, gazetteer):
+            yield _toponym(inner, "ORG", 0.6, nested=True)
+            return
+    for size in range(min(4, len(span) - 1), 0, -1):
+        head = span[:size]
+        if not all(t.text[:1].isupper() for t in head) or not span[size].text[:1].isupper():
+            continue
+        head = _with_area_word(doc, head) if size + 1 < len(span) else head
+        if _is_place_name(head, gazetteer):
+            yield _toponym(head, "ORG", 0.6, nested=True)
+            return
+
+
+def _is_place_name(span: Span, gazetteer: Gazetteer) -> bool:
+    best = next(iter(gazetteer.candidates(span.text, fuzzy=False, limit=1)), None)
+    return best is not None and best.match in ("name", "alias", "variant") and not _acronym(span, best)
+
+
+def _from_datelines(doc: Doc, gazetteer: Gazetteer) -> list[Toponym]:
+    """The place (and region) of a news dateline at the start of a line: "SALINA, Kan. (AP) --"."""
+    found = []
+    for match in _DATELINE_RE.finditer(doc.text):
+        for group in ("place", "region"):
+            if not match.group(group):
+                continue
+            span = doc.char_span(match.start(group), match.end(group), alignment_mode="expand")
+            span = _trim(doc, span) if span is not None else None
+            if span is None or span.text.lower() in CALENDAR_WORDS:
+                continue
+            best = next(iter(gazetteer.candidates(span.text, fuzzy=False, limit=1)), None)
+            if best is not None and best.match in ("name", "alias", "variant", "alternate"):
+                found.append(_toponym(span, "DATELINE", 0.8))
+    return found
+
+
+def _qualifiers(doc: Doc, gazetteer: Gazetteer, found: list[Toponym]) -> list[Toponym]:
+    """A region or country written after a place: "Louisville, Ky.", "Belgorod, Russia"."""
+    extra = []
+    starts = {t.start for t in found}
+    for toponym in found:
+        begin = toponym.end + 2
+        if toponym.demonym or doc.text[toponym.end : begin] != ", " or begin in starts:
+            continue
+        first = doc.char_span(begin, begin + 1, alignment_mode="expand")
+        if first is None or not first.text[:1].isupper():
+            continue
+        for size in (3, 2, 1):
+            span = _trim(doc, doc[first.start : min(first.start + size, len(doc))])
+            if span is None or span.start != first.start:
+                continue
+            best = next(iter(gazetteer.candidates(span.text, fuzzy=False, limit=1)), None)
+            if best is not None and best.place.kind in CONTAINER_KINDS and best.match in ("name", "alias", "variant"):
+                extra.append(_toponym(span, "QUALIFIER", 0.8))
+                break
+    return extra
+
+
+def _misspellings(doc: Doc, found: list[Toponym]) -> list[Toponym]:
+    """Capitalised words outside any entity that misspell a place the article names ("Mauripol")."""
+    names = {t.text for t in found if not t.demonym and not t.nested and len(t.text) >= 5}
+    if not names:
+        return []
+    taken = set()
+    for toponym in found:
+        taken.update(range(toponym.start, toponym.end))
+    extra = []
+    for token in doc:
+        if token.ent_type_ or not token.text[:1].isupper() or len(token.text) < 5 or token.idx in taken:
+            continue
+        if token.text in names:
+            continue
+        match = process.extractOne(token.text, names, scorer=fuzz.ratio, score_cutoff=MIN_TYPO_SIMILARITY)
+        if match is not None:
+            extra.append(Toponym(token.idx, token.idx + len(token.text), token.text, "TYPO", 0.6))
+    return extra
+
+
+def _without_overlaps(found: list[Toponym]) -> list[Toponym]:
+    """Keep, of overlapping toponyms, the first found (entities before datelines before the rest)."""
+    kept: list[Toponym] = []
+    for toponym in found:
+        if all(toponym.end <= k.start or toponym.start >= k.end for k in kept):
+            kept.append(toponym)
+    return sorted(kept, key=lambda t: t.start)
+
+
+def _toponym(span: Span, label: str, confidence: float, *, demonym: bool = False, nested: bool = False) -> Toponym:
+    text = re.sub(r"[’']s$", "", span.text)
+    return Toponym(span.start_char, span.start_char + len(text), text, label, confidence, demonym, nested)
 
 
 def _trim(doc: Doc, span: Span) -> Span | None:
+    """Drop leading articles and trailing punctuation or possessive "'s"."""
     start, end = span.start, span.end
     while start < end and (doc[start].lower_ in LEADING_WORDS or doc[start].is_punct):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in {"'s", "’s", "'", "’"}):
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in {"'s", "’s"}):
         end -= 1
     return doc[start:end] if start < end else None
 
 
-def _char_span(doc: Doc, span: Span) -> tuple[int, int, str]:
-    text = _POSSESSIVE_RE.sub("", span.text) if span.text.endswith(("'s", "’s")) else span.text
-    return span.start_char, span.start_char + len(text), text
-
-
 def _person_words(doc: Doc) -> frozenset[str]:
-    """Words of multi-word person names in the article ("Dmytro Kuleba" -> kuleba, dmytro)."""
+    """Words of multi-word person names in the article ("Dmytro Kuleba" -> dmytro, kuleba)."""
     words = set()
     for ent in doc.ents:
         if ent.label_ == "PERSON" and len(ent) > 1:
@@ -94,58 +258,20 @@ def _after_title(doc: Doc, span: Span) -> bool:
     return span.start > 0 and doc[span.start - 1].lower_.rstrip(".") in PERSON_TITLES
 
 
-def _extend_area(doc: Doc, span: Span) -> tuple[Span, bool]:
+def _with_area_word(doc: Doc, span: Span) -> Span:
     """Take a following area word into the name: "Rostov" + "region" -> "Rostov region"."""
-    if span.end < len(doc) and doc[span.end].lower_ in AREA_WORDS | {"county", "parish", "province", "oblast"}:
-        return doc[span.start : span.end + 1], True
-    return span, span[-1].lower_ in AREA_WORDS
+    if span.end < len(doc) and doc[span.end].lower_ in AREA_SUFFIXES and doc[span.end - 1].whitespace_:
+        return doc[span.start : span.end + 1]
+    return span
 
 
 def _org_tail(doc: Doc, span: Span) -> bool:
-    """Whether capitalised organisation words follow the name ("Russia Today", "Kharkiv Regional ...")."""
-    following = doc[span.end : span.end + 4]
-    capitalised = [t for t in following if t.text[:1].isupper()]
-    return bool(capitalised) and following[0].text[:1].isupper() and following[0].lower_ in ORG_WORDS
+    """Whether a capitalised organisation word follows the name ("Russia Today", "Kharkiv Regional ...")."""
+    return span.end < len(doc) and doc[span.end].text[:1].isupper() and doc[span.end].lower_ in ORG_WORDS
 
 
-def find_toponyms(doc: Doc, gazetteer: Gazetteer) -> list[Toponym]:
-    """Toponyms in a processed doc, in text order, without overlaps."""
-    person_words = _person_words(doc)
-    found: list[Toponym] = []
-    covered = set()
-    for ent in doc.ents:
-        span = _trim(doc, ent)
-        if span is None or span.text.lower() in CALENDAR_WORDS:
-            continue
-        toponym = _judge(doc, span, ent.label_, gazetteer, person_words)
-        if toponym is not None:
-            found.append(toponym)
-            covered.update(range(ent.start, ent.end))
-    return sorted(found, key=lambda t: t.start)
-
-
-def _judge(doc: Doc, span: Span, label: str, gazetteer: Gazetteer, person_words: frozenset[str]) -> Toponym | None:
-    if label == "NORP":
-        country = gazetteer.demonym_country(span.text)
-        if country is None:
-            return None
-        start, end, text = _char_span(doc, span)
-        return Toponym(start, end, text, label, 0.9, demonym=True)
-    if label not in PLACE_LABELS and label not in OTHER_LABELS:
-        return None
-    span, area = _extend_area(doc, span)
-    words = {t.lower_ for t in span if t.is_alpha}
-    if _after_title(doc, span) or (len(span) == 1 and words & person_words):
-        return None
-    candidates = gazetteer.candidates(span.text, fuzzy=label in ("GPE", "LOC"), limit=1)
-    if not candidates:
-        return None
-    best = candidates[0]
-    if label in PLACE_LABELS:
-        confidence = 0.9 if best.match not in ("fuzzy", "translit") else 0.6
-    elif best.prior >= MIN_OTHER_PRIOR and best.match in ("name", "alias", "variant", "area"):
-        confidence = 0.6
-    else:
-        return None
-    start, end, text = _char_span(doc, span)
-    return Toponym(start, end, text, label, confidence, nested=_org_tail(doc, span), area=area)
+def _acronym(span: Span, best) -> bool:
+    """An all-capitals abbreviation that is not a country's or region's own ("EU", "SRT", but not "UK")."""
+    return bool(_ACRONYM_RE.match(span.text)) and not (
+        best.place.kind in CONTAINER_KINDS and best.match in ("name", "alias")
+    )
