@@ -86,7 +86,7 @@ def main() -> None:
             stats = build(Path(tmp) / f"gazetteer-{run}.sqlite")
             build_times.append(time.perf_counter() - started)
     path = ensure_built()
-    gaz = Gazetteer(path)
+    gaz = Gazetteer(path, cache_size=0)
     meta = gaz.meta()
     names = _sample_names(path, args.sample, args.seed)
     rng = random.Random(args.seed)

@@ -20,6 +20,8 @@ TRANSLIT_CUTOFF = 60.0
 FUZZY_LIMIT = 5
 """Most spellings taken from the approximate tier."""
 EARTH_RADIUS_KM = 6371.0088
+CACHE_SIZE = 50_000
+"""Looked-up keys whose candidates are kept in memory (news repeats its place names)."""
 
 KIND_BONUS = {"continent": 3.0, "country": 3.0, "region": 0.5, "city": 0.0, "feature": 0.5}
 SUBKIND_BONUS = {"capital": 2.0, "admin1": 0.5}
@@ -92,11 +94,14 @@ class Gazetteer:
     'Kyiv'
     """
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, *, cache_size: int = CACHE_SIZE):
         self.path = Path(path)
         uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
         self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._db.execute("PRAGMA mmap_size = 268435456")
+        self._demonyms = dict(self._db.execute("SELECT key, country_code FROM demonyms"))
+        self._cache_size = cache_size
+        self._cache: dict[tuple[str, bool], list[Candidate]] = {}
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> Gazetteer:
@@ -115,10 +120,10 @@ class Gazetteer:
         self.close()
 
     def __getstate__(self) -> dict:
-        return {"path": self.path}
+        return {"path": self.path, "cache_size": self._cache_size}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["path"])
+        self.__init__(state["path"], cache_size=state["cache_size"])
 
     def candidates(
         self,
@@ -142,26 +147,36 @@ class Gazetteer:
         countries = _as_set(country)
         countries = frozenset(c.upper() for c in countries) if countries else countries
         kinds = _as_set(kind, KINDS)
+        ranked = [
+            c
+            for c in self._ranked(key, fuzzy)
+            if (countries is None or c.place.country_code in countries) and (kinds is None or c.place.kind in kinds)
+        ]
+        return ranked[:limit] if limit is not None else ranked
 
+    def _ranked(self, key: str, fuzzy: bool) -> list[Candidate]:
+        """Every candidate for a key, best prior first; the last ``cache_size`` keys are kept."""
+        cached = self._cache.get((key, fuzzy))
+        if cached is not None:
+            return cached
         found = self._exact(key)
         base, is_area = split_area_suffix(key)
         if is_area:
             found += [(p, "area", m) for p, _, m in self._exact(base) if p.kind == "region"]
         if not found and len(key) >= FUZZY_MIN_LENGTH:
             found = self._approximate(key, fuzzy)
-
         best: dict[int, Candidate] = {}
         for place, match, matched in found:
-            if countries is not None and place.country_code not in countries:
-                continue
-            if kinds is not None and place.kind not in kinds:
-                continue
             similarity = 100.0 if match not in ("translit", "fuzzy") else fuzz.ratio(key, matched)
             candidate = Candidate(place, match, matched, similarity, prior_score(place, match, similarity))
             if place.id not in best or candidate.prior > best[place.id].prior:
                 best[place.id] = candidate
         ranked = sorted(best.values(), key=lambda c: c.prior, reverse=True)
-        return ranked[:limit] if limit is not None else ranked
+        if self._cache_size:
+            if len(self._cache) >= self._cache_size:
+                self._cache.clear()
+            self._cache[(key, fuzzy)] = ranked
+        return ranked
 
     def place(self, place_id: int) -> Place | None:
         """The place with this gazetteer id."""
@@ -215,9 +230,7 @@ class Gazetteer:
 
     def demonym_country(self, word: str) -> str | None:
         """The country code a demonym or adjective refers to ("Ukrainian" -> "UA")."""
-        key = lookup_key(word)
-        row = self._db.execute("SELECT country_code FROM demonyms WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        return self._demonyms.get(lookup_key(word))
 
     def meta(self) -> dict[str, str]:
         """Build metadata: fingerprint, counts, source versions."""

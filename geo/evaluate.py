@@ -134,3 +134,36 @@ def score_document(gold: list[GoldToponym], predicted: Iterable[Predicted], scor
         else:
             scores.errors_km.append(haversine_km(prediction.lat, prediction.lon, match.lat, match.lon))
     scores.false_negatives += len(unmatched)
+
+
+def evaluate_corpus(path: Path, *, model: str | None = None, processes: int | None = None) -> dict:
+    """Parse a gold corpus with the pipeline and score it in both modes.
+
+    ``places`` scores what Dateline maps; ``all_toponyms`` also counts the demonyms and the
+    names inside organisation names that gold standards annotate as toponyms.
+    """
+    from geo.parse import Geoparser, Options
+    from geo.read import read_articles
+
+    gold = {str(document["id"]): gold_toponyms(document) for document in read_gold(path)}
+    articles, problems = read_articles([path])
+    if problems:
+        raise ValueError(f"{len(problems)} unreadable gold documents, first: {problems[0]}")
+    geoparser = Geoparser(model=model, options=Options(all_toponyms=True), processes=processes)
+    scores = {"places": Scores(), "all_toponyms": Scores()}
+    for parsed in geoparser.parse(articles):
+        for mode, score in scores.items():
+            predicted = []
+            for mention in parsed.mentions:
+                if mode == "places" and (mention.demonym or mention.nested):
+                    continue
+                start, end = parsed.article.to_given(mention.start, mention.end)
+                place = mention.place
+                predicted.append(Predicted(start, end, mention.text, place and place.lat, place and place.lon))
+            score_document(gold[parsed.article.id], predicted, score)
+    return {
+        "corpus": path.name,
+        "documents": len(articles),
+        "gold_toponyms": sum(len(t) for t in gold.values()),
+        **{mode: score.as_dict() for mode, score in scores.items()},
+    }

@@ -6,8 +6,12 @@ be mapped over processes here and over partitions by a distributed engine later.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from spacy.language import Language
 
@@ -19,6 +23,8 @@ from geo.resolve import resolve
 
 BATCH_SIZE = 8
 """spaCy batch size: 8 used 240 MB against 832 MB at 64, at the same speed (DESIGN.md)."""
+CHUNK = 32
+"""Articles handed to a worker process at a time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,20 +103,64 @@ def parse_batch(
 
 
 class Geoparser:
-    """The loaded model and gazetteer, and ``parse`` over any number of articles."""
+    """The loaded model and gazetteer, and ``parse`` over any number of articles.
 
-    def __init__(self, gazetteer: Gazetteer | None = None, model: str | None = None, options: Options = Options()):
+    With ``processes`` > 1 the articles are parsed in chunks by that many worker processes,
+    each running ``parse_batch`` with its own copy of the model and gazetteer; results come back
+    in input order.
+    """
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer | None = None,
+        model: str | None = None,
+        options: Options = Options(),
+        processes: int | None = None,
+    ):
         self.gazetteer = gazetteer or Gazetteer.open()
         self.nlp = load_nlp(self.gazetteer, model)
         self.options = options
+        self.processes = max(1, processes or os.cpu_count() or 1)
 
-    def parse(self, articles: Iterable[Article], batch: int = 64) -> Iterator[ParsedArticle]:
-        """Parse articles in batches, yielding results in input order."""
-        pending: list[Article] = []
-        for article in articles:
-            pending.append(article)
-            if len(pending) >= batch:
-                yield from parse_batch(pending, self.nlp, self.gazetteer, self.options)
-                pending = []
-        if pending:
-            yield from parse_batch(pending, self.nlp, self.gazetteer, self.options)
+    def parse(self, articles: Iterable[Article]) -> Iterator[ParsedArticle]:
+        """Parse articles, yielding results in input order."""
+        chunks = _chunks(articles, CHUNK)
+        if self.processes == 1:
+            for chunk in chunks:
+                yield from parse_batch(chunk, self.nlp, self.gazetteer, self.options)
+            return
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        with context.Pool(self.processes, initializer=_start_worker, initargs=(self,)) as pool:
+            window: deque = deque()
+            for chunk in chunks:
+                window.append((chunk, pool.apply_async(_parse_chunk, (chunk,))))
+                if len(window) > 2 * self.processes:
+                    yield from _paired(*window.popleft())
+            while window:
+                yield from _paired(*window.popleft())
+
+
+def _paired(chunk: list[Article], result) -> Iterator[ParsedArticle]:
+    for article, mentions in zip(chunk, result.get()):
+        yield ParsedArticle(article, mentions)
+
+
+_worker: Geoparser | None = None
+
+
+def _start_worker(geoparser: Geoparser) -> None:
+    global _worker
+    geoparser.gazetteer = Gazetteer(geoparser.gazetteer.path)
+    _worker = geoparser
+
+
+def _parse_chunk(chunk: list[Article]) -> list[tuple[Mention, ...]]:
+    assert _worker is not None
+    return [parsed.mentions for parsed in parse_batch(chunk, _worker.nlp, _worker.gazetteer, _worker.options)]
+
+
+def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    iterator = iter(articles)
+    while chunk := list(islice(iterator, size)):
+        yield chunk

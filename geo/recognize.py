@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from spacy.tokens import Doc, Span
 
-from gazetteer import Gazetteer
+from gazetteer import Gazetteer, haversine_km
 from gazetteer.normalize import AREA_WORDS, name_key
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -60,11 +60,17 @@ ORG_WORDS = frozenset(
 OF_PLACE_HEADS = frozenset({"university", "city", "town", "port", "county", "state", "village", "republic", "bank"})
 """Organisation names of the form "University of X", "Port of X", whose X is a place."""
 AREA_SUFFIXES = AREA_WORDS | {"county", "parish", "borough", "township"}
+FEATURE_WORDS = frozenset(
+    """airfield airport airbase base river sea lake island islands strait bay gulf bridge dam canal
+    peninsula mountains desert valley plant""".split()
+)
 MIN_OTHER_PRIOR = 5.5
 """Least gazetteer prior for a span NER did not call a place (a 100,000-people city by its name)."""
 MIN_APPROXIMATE_SIMILARITY = 88.0
 """Least rapidfuzz ratio for a spelling or transliteration variant the gazetteer matched loosely."""
 MIN_TYPO_SIMILARITY = 85.0
+ECHO_KM = 25.0
+"""How near a doubtful entity's place must lie to a place the article names to count as a repeat."""
 """Least ratio for a capitalised word to count as a misspelling of a place the article names."""
 
 _DATELINE_RE = re.compile(
@@ -99,25 +105,67 @@ def find_toponyms(doc: Doc, gazetteer: Gazetteer) -> list[Toponym]:
 
 
 def _from_entities(doc: Doc, gazetteer: Gazetteer, person_words: frozenset[str]) -> list[Toponym]:
-    found = []
+    found: list[Toponym] = []
+    doubtful: list[tuple[Span, str]] = []
     for ent in doc.ents:
-        span = _trim(doc, ent)
-        if span is None or span.text.lower() in CALENDAR_WORDS:
+        whole = _trim(doc, ent)
+        if whole is None:
             continue
-        if gazetteer.demonym_country(span.text):
-            found.append(_toponym(span, ent.label_, 0.9, demonym=True))
+        for span in _hyphen_parts(doc, whole, gazetteer):
+            if span.text.lower() in CALENDAR_WORDS:
+                continue
+            if gazetteer.demonym_country(span.text):
+                found.append(_toponym(span, ent.label_, 0.9, demonym=True))
+            elif ent.label_ in PLACE_LABELS or ent.label_ in OTHER_LABELS:
+                toponym = _judge(doc, span, ent.label_, gazetteer, person_words)
+                if toponym is not None:
+                    found.append(toponym)
+                elif ent.label_ in ("ORG", "FAC") and (nested := list(_nested_in(doc, span, gazetteer))):
+                    found.extend(nested)
+                else:
+                    doubtful.append((span, ent.label_))
+    return found + _echoes(doc, doubtful, found, gazetteer, person_words)
+
+
+def _echoes(
+    doc: Doc,
+    doubtful: list[tuple[Span, str]],
+    found: list[Toponym],
+    gazetteer: Gazetteer,
+    person_words: frozenset[str],
+) -> list[Toponym]:
+    """Entities NER did not call places that name, again, a place the article already names
+    ("also known as Chernobayevka" after "the Chornobayivka airfield")."""
+    anchors = [
+        best.place
+        for t in found
+        if not t.demonym and not t.nested
+        for best in gazetteer.candidates(t.text, fuzzy=False, limit=1)
+    ]
+    echoes = []
+    for span, label in doubtful:
+        if _after_title(doc, span) or (len(span) == 1 and span[0].lower_ in person_words) or _acronym_text(span):
             continue
-        if ent.label_ in PLACE_LABELS or ent.label_ in OTHER_LABELS:
-            toponym = _judge(doc, span, ent.label_, gazetteer, person_words)
-            if toponym is not None:
-                found.append(toponym)
-            elif ent.label_ in ("ORG", "FAC"):
-                found.extend(_nested_in(doc, span, gazetteer))
-    return found
+        best = next(iter(gazetteer.candidates(span.text, fuzzy=False, limit=1)), None)
+        if best is not None and any(
+            haversine_km(best.place.lat, best.place.lon, a.lat, a.lon) <= ECHO_KM for a in anchors
+        ):
+            echoes.append(_toponym(span, label, 0.7))
+    return echoes
+
+
+def _hyphen_parts(doc: Doc, span: Span, gazetteer: Gazetteer) -> list[Span]:
+    """Split "Ukraine-Belarus" or "Russian-Ukraine" into its names, but not "Ivano-Frankivsk"."""
+    cuts = [t.i for t in span if t.text == "-" and not t.whitespace_ and not doc[t.i - 1].whitespace_]
+    if not cuts or _is_place_name(span, gazetteer):
+        return [span]
+    bounds = [span.start, *cuts, span.end]
+    parts = [doc[a + (a != span.start) : b] for a, b in zip(bounds, bounds[1:])]
+    return [p for p in parts if len(p) and p.text[:1].isupper()]
 
 
 def _judge(doc: Doc, span: Span, label: str, gazetteer: Gazetteer, person_words: frozenset[str]) -> Toponym | None:
-    span = _with_area_word(doc, span)
+    span = _with_area_word(doc, span, gazetteer)
     if span[-1].lower_.rstrip(".") in STREET_WORDS or _after_title(doc, span):
         return None
     if len(span) == 1 and span[0].lower_ in person_words:
@@ -258,10 +306,17 @@ def _after_title(doc: Doc, span: Span) -> bool:
     return span.start > 0 and doc[span.start - 1].lower_.rstrip(".") in PERSON_TITLES
 
 
-def _with_area_word(doc: Doc, span: Span) -> Span:
-    """Take a following area word into the name: "Rostov" + "region" -> "Rostov region"."""
-    if span.end < len(doc) and doc[span.end].lower_ in AREA_SUFFIXES and doc[span.end - 1].whitespace_:
-        return doc[span.start : span.end + 1]
+def _with_area_word(doc: Doc, span: Span, gazetteer: Gazetteer | None = None) -> Span:
+    """Take a following area or feature word into the name: "Rostov region", "Laurel County",
+    and, when the gazetteer knows the longer name, "Chornobayivka airfield" or "Dnipro river"."""
+    if span.end >= len(doc) or not doc[span.end - 1].whitespace_:
+        return span
+    following = doc[span.end]
+    longer = doc[span.start : span.end + 1]
+    if following.lower_ in AREA_SUFFIXES:
+        return longer
+    if gazetteer is not None and following.lower_ in FEATURE_WORDS and _is_place_name(longer, gazetteer):
+        return longer
     return span
 
 
@@ -270,8 +325,12 @@ def _org_tail(doc: Doc, span: Span) -> bool:
     return span.end < len(doc) and doc[span.end].text[:1].isupper() and doc[span.end].lower_ in ORG_WORDS
 
 
+def _acronym_text(span: Span) -> bool:
+    return bool(_ACRONYM_RE.match(span.text))
+
+
 def _acronym(span: Span, best) -> bool:
     """An all-capitals abbreviation that is not a country's or region's own ("EU", "SRT", but not "UK")."""
-    return bool(_ACRONYM_RE.match(span.text)) and not (
+    return _acronym_text(span) and not (
         best.place.kind in CONTAINER_KINDS and best.match in ("name", "alias")
     )

@@ -33,6 +33,7 @@ ADMIN1_WEIGHT = 1.0
 PROXIMITY_WEIGHT = 1.5
 PROXIMITY_KM = 400.0
 QUALIFIER_WEIGHT = 6.0
+SAME_PLACE_KM = 25.0
 CONTAINER_KINDS = frozenset({"country", "continent", "region"})
 
 
@@ -75,10 +76,18 @@ def _place_in(place: Place, container: Place) -> bool:
     return False
 
 
-def _softmax_share(scores: list[float], index: int) -> float:
+def _location_share(candidates: list[Candidate], scores: list[float], index: int) -> float:
+    """Softmax share of the chosen candidate's location: candidates within ``SAME_PLACE_KM`` of it
+    (Kyiv the city and Kyiv the city-region) count as the same answer."""
     top = max(scores)
     weights = [math.exp(s - top) for s in scores]
-    return weights[index] / sum(weights)
+    chosen = candidates[index].place
+    same = sum(
+        w
+        for c, w in zip(candidates, weights)
+        if haversine_km(c.place.lat, c.place.lon, chosen.lat, chosen.lon) <= SAME_PLACE_KM
+    )
+    return same / sum(weights)
 
 
 def resolve(text: str, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[Resolution]:
@@ -131,7 +140,7 @@ def resolve(text: str, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[Re
             resolutions.append(Resolution(toponym, None, 0.0, None))
             continue
         chosen = name.candidates[name.choice]
-        share = _softmax_share(scores[name.key], name.choice)
+        share = _location_share(name.candidates, scores[name.key], name.choice)
         resolutions.append(Resolution(toponym, chosen.place, round(share * toponym.confidence, 3), chosen.match))
     return resolutions
 

@@ -1,0 +1,1 @@
+"""Dateline's geoparsing pipeline."""

@@ -1,0 +1,88 @@
+"""Command line: ``python -m geo parse|ingest|evaluate``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from geo.parse import Options
+
+EXIT_OK, EXIT_REJECTED = 0, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m geo", description="Dateline: offline news geoparsing.")
+    parser.add_argument("--model", help="spaCy pipeline to use (default: $DATELINE_SPACY_MODEL or en_core_web_md)")
+    parser.add_argument("--processes", type=int, default=None, help="worker processes (default: one per core)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    parse = commands.add_parser("parse", help="print JSON Lines, one article per line, with resolved mentions")
+    parse.add_argument("paths", nargs="+", type=Path, help="files or folders (.txt .md .html .json .jsonl .csv)")
+    parse.add_argument("--with-text", action="store_true", help="add the cleaned text the offsets refer to")
+    parse.add_argument(
+        "--all-toponyms", action="store_true", help="also demonyms and names inside organisation names, flagged"
+    )
+
+    ingest = commands.add_parser("ingest", help="parse into a DuckDB store (idempotent)")
+    ingest.add_argument("paths", nargs="+", type=Path)
+    ingest.add_argument("--db", type=Path, default=None, help="store file (default: dateline.duckdb)")
+
+    evaluate = commands.add_parser("evaluate", help="score on a gold corpus (EUPEG protocol)")
+    evaluate.add_argument("gold", type=Path, help="JSON Lines gold corpus")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "parse":
+        return _parse(args)
+    if args.command == "ingest":
+        from geo.ingest import ingest_command
+
+        return ingest_command(args.paths, args.db, model=args.model, processes=args.processes)
+    return _evaluate(args)
+
+
+def _report(problems) -> None:
+    for problem in problems:
+        print(f"skipped {problem}", file=sys.stderr)
+
+
+def _parse(args: argparse.Namespace) -> int:
+    from geo.contract import article_json
+    from geo.parse import Geoparser
+    from geo.read import read_articles
+
+    articles, problems = read_articles(args.paths)
+    _report(problems)
+    geoparser = Geoparser(model=args.model, options=Options(all_toponyms=args.all_toponyms), processes=args.processes)
+    for parsed in geoparser.parse(articles):
+        sys.stdout.write(json.dumps(article_json(parsed, with_text=args.with_text), ensure_ascii=False) + "\n")
+    return EXIT_REJECTED if problems else EXIT_OK
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from geo.evaluate import evaluate_corpus
+
+    results = evaluate_corpus(args.gold, model=args.model, processes=args.processes)
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return EXIT_OK
+    print(f"{args.gold.name}: {results['documents']} documents, {results['gold_toponyms']} gold toponyms with coordinates")
+    header = f"{'mode':<14}{'P':>7}{'R':>7}{'F1':>7}{'acc@161':>9}{'median km':>11}{'AUC':>7}"
+    print(header)
+    for mode in ("places", "all_toponyms"):
+        r = results[mode]
+        print(
+            f"{mode:<14}{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}"
+            f"{r['accuracy_161km']:>9.3f}{r['median_error_km']:>11.1f}{r['auc']:>7.3f}"
+        )
+    print("places: what Dateline maps; all_toponyms: also demonyms and names inside organisation names")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""When an article was published: from metadata, from its dateline or header, else estimated from its text.
+
+Our own small patterns find candidate date strings; dateparser (imported on first use, it is slow to
+load) turns each candidate into a date. Whole paragraphs never go to dateparser: it would find dates
+in words like "may" or "march".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from functools import lru_cache
+
+DATELINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})(?!\S)\s*", re.IGNORECASE)
+"""A leading ` date YYYY-MM-DD ` in front of an article's lead paragraph."""
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d\d"
+_DAY_MONTH = rf"(?:{_MONTH}\s+{_DAY}|{_DAY}\s+{_MONTH})"
+_FULL_DATE = re.compile(
+    rf"\b(?:{_DAY_MONTH},?\s+{_YEAR}|{_YEAR}-[01]?\d-[0-3]?\d|[01]?\d/[0-3]?\d/{_YEAR})(?!\d)",
+    re.IGNORECASE,
+)
+_LABEL = re.compile(r"\b(?:updated|published|posted|dated?|filed)\b", re.IGNORECASE)
+_BODY_DATE = re.compile(rf"\b(?P<day_month>{_DAY_MONTH})(?:,?\s+(?P<year>{_YEAR}))?(?![\d,]\d)")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY = re.compile(rf"\b({'|'.join(_WEEKDAYS)})\b(?!,?\s+{_DAY_MONTH})")
+
+_HEADER_LINES = 6
+_MAX_HEADER_WORDS = 4
+_LEAP_YEAR = 2000
+_SETTINGS = {"RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True}
+
+
+def article_date(
+    text: str, metadata_date: str | None = None, reference: dt.date | None = None
+) -> tuple[dt.date | None, bool]:
+    """The article's publication date and whether it was estimated from the text.
+
+    Tries the metadata date, then a dateline or header in the first lines, then estimates from the
+    body (see `_estimate`). Never a date after today; (None, False) when the text says nothing.
+    """
+    today = dt.date.today()
+    if metadata_date and (found := _metadata_date(metadata_date)) and found <= today:
+        return found, False
+    head = [line for line in text.splitlines() if line.strip()][:_HEADER_LINES]
+    for line in head:
+        if (found := line_date(line)) and found <= today:
+            return found, False
+    estimate = _estimate(text, reference)
+    return (estimate, True) if estimate else (None, False)
+
+
+def _metadata_date(value: str) -> dt.date | None:
+    """The calendar date of a metadata value: ISO 8601 (any time or zone kept as written) or a full date."""
+    try:
+        return dt.datetime.fromisoformat(value.strip()).date()
+    except ValueError:
+        found = _FULL_DATE.search(value)
+        return _parse(found.group()) if found else None
+
+
+def line_date(line: str) -> dt.date | None:
+    """The date a header line states: ` date 2022-02-26 ...`, `Updated: Mon, 28 Feb 2022`, `March 17, 2022`.
+
+    A date counts when it follows a label (updated, published, posted, date, filed) or stands
+    nearly alone on a line that does not end like a sentence.
+    """
+    if dateline := DATELINE.match(line):
+        return _parse(dateline.group(1))
+    found = _FULL_DATE.search(line)
+    if found is None:
+        return None
+    rest = line[: found.start()] + line[found.end() :]
+    alone = len(rest.split()) <= _MAX_HEADER_WORDS and not line.rstrip().endswith((".", "!", "?"))
+    return _parse(found.group()) if alone or _LABEL.search(line, 0, found.start()) else None
+
+
+def _estimate(text: str, reference: dt.date | None = None) -> dt.date | None:
+    """Estimate the publication date from the body: the latest calendar date it mentions, moved on
+    to the first day of the weekday the article names most ("said on Thursday").
+
+    A date without a year takes the year that puts it closest to `reference` (else to the latest
+    dated mention); with neither, it is ignored. None when no usable date is mentioned.
+    """
+    today = dt.date.today()
+    mentions = [(match.group("day_month"), match.group("year")) for match in _BODY_DATE.finditer(text)]
+    dated = [_parse(f"{day_month} {year}") for day_month, year in mentions if year]
+    anchor = reference or max((d for d in dated if d and d <= today), default=None)
+    undated = [_nearest(day_month, anchor) for day_month, year in mentions if not year and anchor]
+    latest = max((d for d in dated + undated if d and d <= today), default=None)
+    if latest is None:
+        return None
+    weekdays = Counter(_WEEKDAYS.index(name) for name in _WEEKDAY.findall(text))
+    if not weekdays:
+        return latest
+    weekday = max(weekdays, key=lambda day: (weekdays[day], -((day - latest.weekday()) % 7)))
+    estimate = latest + dt.timedelta(days=(weekday - latest.weekday()) % 7)
+    return estimate if estimate <= today else latest
+
+
+def _nearest(day_month: str, anchor: dt.date) -> dt.date | None:
+    """The date `day_month` ("March 14") names in the year that puts it closest to `anchor`."""
+    month_day = _parse(f"{day_month} {_LEAP_YEAR}")
+    if month_day is None:
+        return None
+    candidates = []
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            candidates.append(month_day.replace(year=year))
+        except ValueError:
+            continue
+    return min(candidates, key=lambda candidate: abs(candidate - anchor), default=None)
+
+
+@lru_cache(maxsize=4096)
+def _parse(candidate: str) -> dt.date | None:
+    """A date from a full day-month-year string our patterns found."""
+    try:
+        return dt.date.fromisoformat(candidate)
+    except ValueError:
+        import dateparser
+
+        parsed = dateparser.parse(candidate, languages=["en"], settings=_SETTINGS)
+        return parsed.date() if parsed else None
