@@ -1,0 +1,167 @@
+"""Recognition and resolution on real text with the real model and gazetteer."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from geo.article import Article
+from geo.parse import Geoparser, Options
+from geo.read import read_articles
+
+SEED_PLACES = {
+    "000_04ec2b7c7e823c78": {
+        "Ukraine": "Ukraine", "Armyansk": "Armyansk", "Crimea": "Crimea", "Kyiv": "Kyiv", "Belarus": "Belarus",
+        "Moscow": "Moscow", "Warsaw": "Warsaw", "Russia": "Russia", "Kharkiv": "Kharkiv",
+        "Melitopol": "Melitopol", "Kherson": "Kherson", "U.S.": "United States",
+    },
+    "001_80ac866b72dabd05": {
+        "Ukraine": "Ukraine", "Kyiv": "Kyiv", "Kiev": "Kyiv", "Belarus": "Belarus", "Moscow": "Moscow",
+        "Russia": "Russia", "United States": "United States",
+    },
+    "002_c0b9dad76d744f29": {
+        "Moscow": "Moscow", "Russia": "Russia", "Ukraine": "Ukraine", "Belarus": "Belarus", "Crimea": "Crimea",
+        "Kyiv": "Kyiv", "Kiev": "Kyiv", "US": "United States", "Britain": "United Kingdom", "Europe": "Europe",
+    },
+    "003_1de4da174fe004ff": {
+        "Ukraine": "Ukraine", "UK": "United Kingdom", "Mariupol": "Mariupol", "Mauripol": "Mariupol",
+        "Kharkiv": "Kharkiv", "America": "United States", "US": "United States", "Chernihiv": "Chernihiv",
+        "Moscow": "Moscow", "Russia": "Russia", "Kyiv": "Kyiv", "Rostov region": "Rostovskaya oblast'",
+        "Austria": "Austria", "Sweden": "Sweden", "United States": "United States", "Britain": "United Kingdom",
+    },
+    "004_70bee2f5835789ce": {
+        "Ukraine": "Ukraine", "Belarus": "Belarus", "Russia": "Russia", "Moscow": "Moscow", "Kyiv": "Kyiv",
+        "Pripyat River": "Pripyat River", "US": "United States", "Kharkiv": "Kharkiv", "UK": "United Kingdom",
+        "Britain": "United Kingdom", "Chernihiv": "Chernihiv", "United States": "United States",
+        "Kherson": "Kherson", "Berdyansk": "Berdyansk", "Henichesk": "Henichesk",
+        "Chornobayivka airfield": "Chornobaivka airfield", "Chernobayevka": "Chornobaivka",
+        "Kharkiv region": "Kharkivska oblast", "Belgorod": "Belgorod", "Chechnya": "Chechenskaya Respublika",
+        "Poland": "Poland", "Europe": "Europe", "Malyn": "Malyn", "Turkey": "Turkey",
+        "United Kingdom": "United Kingdom", "Canada": "Canada", "Brussels": "Brussels",
+    },
+}  # fmt: skip
+NOT_PLACES = {"Kuleba", "Leyen", "Concerns", "Mounting", "Vladimir", "Putin", "Zelensky", "Russian", "Ukrainian",
+              "Russia Today", "Western", "Kremlin", "Sputnik", "Mon"}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def geoparser(gazetteer) -> Geoparser:
+    return Geoparser(gazetteer, processes=1)
+
+
+@pytest.fixture(scope="module")
+def seeds(geoparser):
+    articles, problems = read_articles(["seeds"])
+    assert not problems
+    return {parsed.article.id: parsed for parsed in geoparser.parse(articles)}
+
+
+def _article(text: str) -> Article:
+    return Article("t", "t.txt", text, None, None, False, None, None, "h")
+
+
+def _resolved(geoparser: Geoparser, text: str, **options) -> dict[str, tuple]:
+    parser = copy.copy(geoparser)
+    parser.options = Options(**options)
+    parsed = next(iter(parser.parse([_article(text)])))
+    return {m.text: (m.place.name, m.place.kind, m.place.country_code, m.place.admin1) for m in parsed.mentions}
+
+
+@pytest.mark.parametrize("article_id", sorted(SEED_PLACES))
+def test_every_place_in_the_seeds_is_resolved_correctly(seeds, article_id):
+    found = {m.text: m.place.name for m in seeds[article_id].mentions}
+    assert found == SEED_PLACES[article_id]
+
+
+@pytest.mark.parametrize("article_id", sorted(SEED_PLACES))
+def test_no_person_demonym_or_organisation_is_a_place(seeds, article_id):
+    assert not {m.text for m in seeds[article_id].mentions} & NOT_PLACES
+
+
+def test_mentions_point_into_the_text_and_carry_their_sentence(seeds):
+    for parsed in seeds.values():
+        text = parsed.article.text
+        for m in parsed.mentions:
+            assert text[m.start : m.end] == m.text
+            assert m.sentence_start <= m.start < m.end <= m.sentence_end
+            assert 0.0 < m.score <= 1.0
+
+
+def test_the_black_sea_keeps_only_its_name(geoparser):
+    found = _resolved(geoparser, "Russian warships patrol the Black Sea near the port of Odesa.")
+    assert found["Black Sea"][:2] == ("Black Sea", "feature")
+    assert found["Odesa"][:3] == ("Odesa", "city", "UA")
+
+
+def test_qualifiers_pick_the_right_place(geoparser):
+    assert _resolved(geoparser, "The storm hit Paris, Texas, on Monday.")["Paris"][2:] == ("US", "Texas")
+    assert _resolved(geoparser, "Police in Paris, Ky., made an arrest.")["Paris"][2:] == ("US", "Kentucky")
+    assert _resolved(geoparser, "Crowds gathered in Paris on Monday.")["Paris"][2] == "FR"
+
+
+def test_context_picks_the_right_namesake(geoparser):
+    text = "Fighting continued near Kharkiv and Izium. Shelling was also reported in Kherson and Odesa."
+    assert {v[2] for v in _resolved(geoparser, text).values()} == {"UA"}
+    georgia = _resolved(geoparser, "Atlanta, Savannah and Macon are the largest cities in Georgia.")["Georgia"]
+    assert georgia[1:3] == ("region", "US")
+
+
+def test_area_words_pick_the_region(geoparser):
+    found = _resolved(geoparser, "Shelling was reported in the Kherson region and in Kherson itself.")
+    assert found["Kherson region"][:2] == ("Khersonska oblast", "region")
+    assert found["Kherson"][:2] == ("Kherson", "city")
+
+
+def test_distance_phrase_context_keeps_the_ukrainian_town(geoparser):
+    found = _resolved(geoparser, "The attack took place near the town of Malyn, about 100 kilometers northwest of Kyiv.")
+    assert found["Malyn"][2] == "UA"
+
+
+def test_datelines_and_state_abbreviations(geoparser):
+    found = _resolved(geoparser, "SALINA, Kan. (AP) — Strong winds toppled 13 semitrailers on Monday.")
+    assert found["SALINA"][2:] == ("US", "Kansas")
+    assert found["Kan."][:2] == ("Kansas", "region")
+
+
+def test_person_names_are_not_places(geoparser):
+    text = "Foreign Minister Dmytro Kuleba met Lincoln Smith in Kyiv. Kuleba said the talks went well."
+    found = _resolved(geoparser, text)
+    assert "Kuleba" not in found and "Kyiv" in found
+
+
+def test_names_inside_organisations_are_flagged_not_mapped(geoparser):
+    text = "Oleh Synehubov, head of the Kharkiv Regional State Administration, spoke to Russia Today in Kharkiv."
+    assert set(_resolved(geoparser, text)) == {"Kharkiv"}
+    everything = _resolved(geoparser, text, all_toponyms=True)
+    assert "Kharkiv" in everything
+
+
+def test_demonyms_only_in_all_toponyms_mode(geoparser):
+    text = "Ukrainian troops held the line against Russian forces near Kyiv."
+    assert set(_resolved(geoparser, text)) == {"Kyiv"}
+    everything = _resolved(geoparser, text, all_toponyms=True)
+    assert everything["Ukrainian"][:2] == ("Ukraine", "country")
+    assert everything["Russian"][:2] == ("Russia", "country")
+
+
+def test_hyphenated_pairs_are_split(geoparser):
+    found = _resolved(geoparser, "Talks will take place on the Ukraine-Belarus border on Monday.")
+    assert {"Ukraine", "Belarus"} <= set(found)
+
+
+def test_fuzzy_resolutions_are_marked(seeds):
+    mauripol = next(m for m in seeds["003_1de4da174fe004ff"].mentions if m.text == "Mauripol")
+    assert mauripol.match in ("fuzzy", "translit") and mauripol.score < 0.8
+
+
+def test_empty_and_placeless_articles(geoparser):
+    assert _resolved(geoparser, "Nothing happened today. The weather was fine.") == {}
+    assert _resolved(geoparser, "   ") == {}
+
+
+def test_parallel_parse_matches_serial(gazetteer, seeds):
+    articles, _ = read_articles(["seeds"])
+    parallel = Geoparser(gazetteer, processes=2)
+    for parsed in parallel.parse(articles):
+        assert parsed.mentions == seeds[parsed.article.id].mentions
