@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from difflib import SequenceMatcher
 from itertools import chain
 
 import ftfy
+from rapidfuzz.distance import Indel
 
 from geo.dates import DATELINE
 
@@ -26,6 +26,7 @@ _FIXER = ftfy.TextFixerConfig(
 _ENCODING_STEPS = ("encode", "decode", "transcode")
 _PLAIN_SPACES = str.maketrans(dict.fromkeys("\u00a0\u2007\u202f", " "))
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_PIECE = re.compile(r".{1,1000}(?:\s|$)|.{1,1000}")  # bounds the cost of aligning a repaired line
 _TEMPLATE_TAG = re.compile(r"\{\{[^{}]*\}\}")
 _BOILERPLATE = re.compile(
     r"""
@@ -85,20 +86,29 @@ def _split(raw: str) -> list[_Line]:
 
 
 def _repair(lines: list[_Line]) -> list[_Line]:
-    """Fix each line with ftfy; a fix ftfy found on one line is tried on the others too, since
-    mojibake ftfy cannot spot alone (`Kottasov√°`) usually shares its document with some it can."""
-    fixes = [ftfy.fix_and_explain(line.text, config=_FIXER) for line in lines]
+    """Fix each line (in pieces of at most 1,000 characters) with ftfy; an encoding fix ftfy found
+    on one piece is tried on the others too, since mojibake ftfy cannot spot alone (`Kottasov√°`)
+    usually shares its document with some it can."""
+    pieces = [[piece.group() for piece in _PIECE.finditer(line.text)] for line in lines]
+    fixes = {piece: ftfy.fix_and_explain(piece, config=_FIXER) for line in pieces for piece in line}
     plans = {
         plan
-        for fix in fixes
+        for fix in fixes.values()
         if (plan := tuple(step for step in fix.explanation if step[0] in _ENCODING_STEPS))
     }
     repaired = []
-    for line, fix in zip(lines, fixes):
-        text = fix.text if fix.text != line.text else _apply_plans(line.text, plans)
-        offsets = line.offsets if text == line.text else _align(line.text, text, line.offsets)
-        text = text.translate(_PLAIN_SPACES)
-        repaired.append(_Line(text, offsets, line.end, blank=not text.strip()))
+    for line, line_pieces in zip(lines, pieces):
+        texts: list[str] = []
+        offsets: list[int] = []
+        start = 0
+        for piece in line_pieces:
+            fixed = fixes[piece].text if fixes[piece].text != piece else _apply_plans(piece, plans)
+            span = line.offsets[start : start + len(piece)]
+            texts.append(fixed)
+            offsets.extend(span if fixed == piece else _align(piece, fixed, span))
+            start += len(piece)
+        text = "".join(texts).translate(_PLAIN_SPACES)
+        repaired.append(_Line(text, tuple(offsets), line.end, blank=not text.strip()))
     return repaired
 
 
@@ -116,17 +126,26 @@ def _apply_plans(text: str, plans: set[tuple[tuple[str, str], ...]]) -> str:
 
 
 def _align(old: str, new: str, offsets: tuple[int, ...]) -> tuple[int, ...]:
-    """Raw offsets for `new`, a repair of `old`: kept characters keep theirs, a replacement's spread
-    evenly over those of the characters it replaces, an insertion's are its predecessor's."""
+    """Raw offsets for `new`, a repair of `old` whose characters have `offsets`: characters the two
+    share (their longest common subsequence) keep theirs; each changed stretch in between gets
+    those of the stretch it replaces."""
     mapped: list[int] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if tag == "equal":
-            mapped.extend(offsets[i1:i2])
-        elif i2 > i1:
-            mapped.extend(offsets[i1 + k * (i2 - i1) // (j2 - j1)] for k in range(j2 - j1))
-        else:
-            mapped.extend([offsets[max(i1 - 1, 0)]] * (j2 - j1))
+    old_end = new_end = 0
+    for same in Indel.opcodes(old, new):
+        if same.tag == "equal":
+            mapped.extend(_spread(offsets, old_end, same.src_start, same.dest_start - new_end))
+            mapped.extend(offsets[same.src_start : same.src_end])
+            old_end, new_end = same.src_end, same.dest_end
+    mapped.extend(_spread(offsets, old_end, len(old), len(new) - new_end))
     return tuple(mapped)
+
+
+def _spread(offsets: tuple[int, ...], start: int, stop: int, count: int) -> list[int]:
+    """Offsets for `count` characters replacing old ones [start, stop): spread evenly over theirs,
+    or, for a pure insertion, all the preceding character's."""
+    if stop > start:
+        return [offsets[start + k * (stop - start) // count] for k in range(count)]
+    return [offsets[max(start - 1, 0)]] * count if count else []
 
 
 def _select(line: _Line, spans: list[tuple[int, int]]) -> _Line:

@@ -1,0 +1,175 @@
+"""Cleaning: mojibake, template junk, boilerplate, repeats, whitespace, and an exact offset map."""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from geo.clean import CleanText, clean_text
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+RAW = {path.name[:3]: path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))}
+REPAIRS = {("√", "á"), ("¬", " "), ("\u00a0", " ")}  # (raw character, its repair) the seeds need
+
+
+def _assert_exact(raw: str, cleaned: CleanText) -> None:
+    """The offset map's contract: one entry per character plus len(raw), never decreasing, and
+    every character maps to itself unless it was repaired."""
+    assert len(cleaned.offsets) == len(cleaned.text) + 1
+    assert cleaned.offsets[-1] == len(raw)
+    assert all(a <= b for a, b in zip(cleaned.offsets, cleaned.offsets[1:]))
+    pairs = {(raw[cleaned.offsets[i]], char) for i, char in enumerate(cleaned.text)}
+    changed = {(source, char) for source, char in pairs if source != char}
+    assert changed <= REPAIRS
+
+
+@pytest.mark.parametrize("seed", sorted(RAW))
+def test_offsets_map_every_seed_character_back_exactly(seed: str) -> None:
+    _assert_exact(RAW[seed], clean_text(RAW[seed]))
+
+
+def test_only_seed_004_needed_repairs() -> None:
+    for seed in ("000", "001", "002", "003"):
+        cleaned = clean_text(RAW[seed])
+        assert all(RAW[seed][cleaned.offsets[i]] == char for i, char in enumerate(cleaned.text))
+
+
+def test_mojibake_is_repaired_in_seed_004() -> None:
+    cleaned = clean_text(RAW["004"])
+    assert "Ivana Kottasová, Laura" in cleaned.text
+    assert not {"√", "¬", "†", "\u00a0"} & set(cleaned.text)
+    assert "the European Union. This will apply to any plane," in cleaned.text
+    start = cleaned.text.index("Kottasová")
+    assert RAW["004"][cleaned.offsets[start] : cleaned.offsets[start + len("Kottasov")]] == "Kottasov"
+
+
+def test_curly_quotes_are_not_mojibake() -> None:
+    cleaned = clean_text(RAW["003"])
+    headline = "Vladimir Putin’s invasion of Ukraine ‘largely stalled on all fronts’, says UK"
+    assert cleaned.text.startswith(f"{headline}\n\n")
+
+
+def test_template_junk_and_share_lines_leave_seed_001() -> None:
+    text = clean_text(RAW["001"]).text
+    for junk in ("{{", "}}", "SHARE THIS ARTICLE", "Also read", "With inputs from", "For live updates"):
+        assert junk not in text
+    assert text.endswith("to help Ukraine address the armored, airborne, and other threats it is now facing\".")
+    assert "\n\nThe development came even as Ukraine President Volodymyr Zelenskyy" in text
+
+
+def test_repeated_paragraphs_of_seed_000_are_kept_once() -> None:
+    text = clean_text(RAW["000"]).text
+    quote = "“After the Ukrainian side rejected the negotiation process"
+    assert RAW["000"].count(quote) == 2 and text.count(quote) == 1
+    lead = (
+        "Russian ground forces have pressed deep into Ukraine from the north, east and south "
+        "but have encountered a resistance from Ukrainian troops"
+    )
+    assert [line for line in text.splitlines() if line.endswith(lead)] == [f"date 2022-02-26 {lead}"]
+    assert "\n\nMounting toll\n\n" in text
+    assert text.count("at least 198 civilians") == 2  # em dashes against "--": not verbatim
+
+
+def test_repeated_headline_and_caption_of_seed_003_are_kept_once() -> None:
+    text = clean_text(RAW["003"]).text
+    assert text.count("largely stalled on all fronts’, says UK") == 1
+    assert text.count("Mauripol theatre before and after it was attacked by Russian forces (Handout)") == 1
+    assert "(Handout)\n\nInternational outrage" in text
+
+
+def test_short_repeats_stay() -> None:
+    assert clean_text("Mounting toll\n\nKyiv\n\nMounting toll").text == "Mounting toll\n\nKyiv\n\nMounting toll"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "SHARE THIS ARTICLE ON",
+        "Share this:",
+        "Share on Facebook | Twitter | Email",
+        "Also read | UNSC fiddles while Kyiv burns",
+        "Read more: Sanctions on Moscow explained",
+        "(With inputs from agencies)",
+        "With inputs from PTI",
+        "For live updates on the Russia-Ukraine conflict, read here:",
+        "Sign up for our newsletter",
+        "Subscribe now for full access",
+        "Click here to read more about Kharkiv",
+        "Follow us on Twitter",
+        "ADVERTISEMENT",
+        "Story continues below advertisement",
+        "{{^userSubscribed}} {{/userSubscribed}}",
+    ],
+)
+def test_boilerplate_lines_are_removed(line: str) -> None:
+    raw = f"Troops entered Kharkiv on Sunday.\n\n{line}\n\nShelling continued in Kyiv."
+    assert clean_text(raw).text == "Troops entered Kharkiv on Sunday.\n\nShelling continued in Kyiv."
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Share prices in Moscow fell by a third on Thursday.",
+        "Shares of Gazprom were suspended in London.",
+        "Subscribers in Kharkiv lost their internet connection overnight.",
+        "Residents were told to follow official channels, the mayor of Odesa said.",
+        "The advertisement ran in newspapers across Poland.",
+        "Also in Lviv, volunteers sorted donations.",
+    ],
+)
+def test_news_sentences_mentioning_those_words_stay(sentence: str) -> None:
+    assert clean_text(f"Kyiv\n\n{sentence}").text == f"Kyiv\n\n{sentence}"
+
+
+def test_a_removed_line_leaves_no_paragraph_break_behind() -> None:
+    assert clean_text("Kyiv\nAdvertisement\nKharkiv").text == "Kyiv\nKharkiv"
+
+
+def test_template_tags_inside_a_line_are_cut_out() -> None:
+    raw = "Troops reached {{#city}}Kherson{{/city}} on Wednesday."
+    cleaned = clean_text(raw)
+    assert cleaned.text == "Troops reached Kherson on Wednesday."
+    _assert_exact(raw, cleaned)
+
+
+def test_whitespace_is_tidied_and_paragraph_breaks_kept() -> None:
+    raw = "\n\n  Kyiv  \r\n\r\n\r\n\r\nKharkiv\t\nMariupol \n\n\n"
+    cleaned = clean_text(raw)
+    assert cleaned.text == "Kyiv\n\nKharkiv\nMariupol"
+    _assert_exact(raw, cleaned)
+
+
+def test_a_long_line_with_mojibake_cleans_in_linear_time() -> None:
+    raw = RAW["004"].replace("\n", " ") * 20  # 300 kB on one line, mojibake throughout
+    started = time.perf_counter()
+    cleaned = clean_text(raw)
+    assert time.perf_counter() - started < 2.0
+    assert cleaned.text.count("Kottasová") == 20
+    _assert_exact(raw, cleaned)
+
+
+def test_nothing_in_nothing_out() -> None:
+    assert clean_text("") == CleanText("", (0,))
+    assert clean_text(" \n\n ") == CleanText("", (4,))
+
+
+FRAGMENTS = [
+    "Kyiv", "Kharkiv", " ", "  ", "\t", "\n", "\n\n", "\r\n", "\u00a0", ".", ",", "“", "”",
+    "{{^userSubscribed}}", "{{/userSubscribed}}", "SHARE THIS ARTICLE ON", "Advertisement",
+    "Share prices fell", "Kottasov√°", "¬†", "Zelensky’s office said Lukashenko had called on Sunday.",
+    "Russian forces were now bypassing the area to prioritize the encirclement of Kyiv.",
+]  # fmt: skip
+
+
+def test_offsets_stay_exact_on_random_text() -> None:
+    generator = random.Random(20220224)
+    for _ in range(400):
+        raw = "".join(generator.choices(FRAGMENTS, k=generator.randint(0, 40)))
+        cleaned = clean_text(raw)
+        _assert_exact(raw, cleaned)
+        assert "\n\n\n" not in cleaned.text and cleaned.text == cleaned.text.strip()
+        assert not re.search(r"[ \t]\n|\n[ \t]|\{\{[^{}]*\}\}", cleaned.text)

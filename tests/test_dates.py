@@ -1,0 +1,136 @@
+"""Publication dates: metadata, datelines and headers, and estimates from the text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from geo.clean import clean_text
+from geo.dates import article_date, line_date
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+TEXT = {path.name[:3]: clean_text(path.read_text(encoding="utf-8")).text for path in sorted(SEEDS.glob("*.txt"))}
+BODY = "Shelling was reported in Kharkiv, officials said.\n\nResidents sheltered in the metro."
+MARCH_17 = dt.date(2022, 3, 17)
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002"])
+def test_seed_datelines(seed: str) -> None:
+    assert article_date(TEXT[seed]) == (dt.date(2022, 2, 26), False)
+
+
+def test_seed_004_header() -> None:
+    assert article_date(TEXT["004"]) == (dt.date(2022, 2, 28), False)
+
+
+def test_seed_003_is_estimated_from_its_text_with_a_reference() -> None:
+    # "imagery ... from March 14" (a Monday), moved on to the Thursday it talks about most.
+    assert article_date(TEXT["003"], reference=dt.date(2022, 2, 27)) == (MARCH_17, True)
+
+
+def test_seed_003_without_reference_has_no_date() -> None:
+    assert article_date(TEXT["003"]) == (None, False)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        " date 2022-03-17 Russian forces shelled Kharkiv",
+        "Published March 17, 2022",
+        "Published: Thu 17 Mar 2022 10.05 GMT",
+        "Updated: Thu, 17 Mar 2022 00:21:08 GMT",
+        "Last updated on March 17th, 2022 at 9:00 am",
+        "March 17, 2022",
+        "Thursday, March 17, 2022",
+        "17 March 2022",
+        "2022-03-17",
+        "Posted: 3/17/2022",
+        "Mar. 17, 2022",
+        "By Jane Doe | March 17, 2022",
+    ],
+)
+def test_header_formats(header: str) -> None:
+    text = f"{header}\n\n{BODY}"
+    assert article_date(text) == (MARCH_17, False)
+
+
+def test_header_is_looked_for_in_the_first_lines_only() -> None:
+    text = "\n".join(["Kyiv"] * 6 + ["Published March 17, 2022", BODY])
+    assert article_date(text) == (MARCH_17, True)  # a date in the body: an estimate
+    assert article_date("\n".join(["Kyiv"] * 5 + ["Published March 17, 2022", BODY])) == (MARCH_17, False)
+
+
+def test_a_date_inside_a_sentence_is_not_a_header() -> None:
+    assert line_date("Russia launched its invasion of Ukraine on February 24, 2022, officials recalled.") is None
+    assert line_date("The invasion began on 24 February 2022.") is None
+    text = "Russia launched its invasion of Ukraine on February 24, 2022, officials recalled.\n\nMore fighting."
+    assert article_date(text) == (dt.date(2022, 2, 24), True)
+
+
+def test_metadata_wins_over_the_header() -> None:
+    text = f"Published March 17, 2022\n\n{BODY}"
+    assert article_date(text, "2022-03-20") == (dt.date(2022, 3, 20), False)
+
+
+@pytest.mark.parametrize(
+    ("metadata", "expected"),
+    [
+        ("2022-03-20", dt.date(2022, 3, 20)),
+        ("2022-03-20T23:30:00-05:00", dt.date(2022, 3, 20)),
+        ("2022-03-20T04:00:00Z", dt.date(2022, 3, 20)),
+        ("Sun, 20 Mar 2022 10:00:00 GMT", dt.date(2022, 3, 20)),
+        ("March 20, 2022", dt.date(2022, 3, 20)),
+        ("20220320", dt.date(2022, 3, 20)),
+    ],
+)
+def test_metadata_formats(metadata: str, expected: dt.date) -> None:
+    assert article_date(BODY, metadata) == (expected, False)
+
+
+@pytest.mark.parametrize("metadata", ["yesterday", "soon", "March 2022", "", "n/a"])
+def test_unusable_metadata_falls_through(metadata: str) -> None:
+    assert article_date(f"Published March 17, 2022\n\n{BODY}", metadata) == (MARCH_17, False)
+    assert article_date(BODY, metadata) == (None, False)
+
+
+def test_never_a_date_in_the_future() -> None:
+    next_year = dt.date.today().year + 1
+    future = f"Published March 17, {next_year}"
+    assert article_date(f"{future}\n\n{BODY}", f"{next_year}-01-01") == (None, False)
+    assert article_date(f"{future}\n\n{BODY}", f"{next_year}-01-01", reference=dt.date(2022, 3, 1)) == (None, False)
+    text = f"Talks are planned for March 30, {next_year}, after fighting on March 14, 2022."
+    assert article_date(text) == (dt.date(2022, 3, 14), True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Troops may march on the capital.\n\nIn March they may return, officials said on Thursday.",
+        "May God help us, she said on Sunday.\n\nMarch was cold.",
+        "May 1,000 soldiers return? No one in Kyiv could say on Friday.",
+        BODY,
+    ],
+)
+def test_no_date_is_invented_from_words(text: str) -> None:
+    assert article_date(text, reference=dt.date(2022, 3, 1)) == (None, False)
+
+
+def test_a_date_without_a_year_takes_the_year_closest_to_the_reference() -> None:
+    text = "Fighting resumed on Dec. 30 near Bakhmut, the army said on Friday."
+    assert article_date(text, reference=dt.date(2023, 1, 2)) == (dt.date(2022, 12, 30), True)
+    # Dec. 30 2021 is nearer to June 2022 than Dec. 30 2022; it was a Thursday, the Friday after is the 31st.
+    assert article_date(text, reference=dt.date(2022, 6, 1)) == (dt.date(2021, 12, 31), True)
+
+
+def test_a_date_without_a_year_takes_the_year_of_a_dated_mention() -> None:
+    text = "Troops reached Kherson on March 3, the mayor said on Thursday.\n\nThe invasion began on 24 February 2022."
+    assert article_date(text) == (dt.date(2022, 3, 3), True)  # 3 March 2022 was a Thursday
+
+
+def test_the_estimate_moves_to_the_weekday_mentioned_most() -> None:
+    text = "Images from March 14, 2022 showed the convoy.\n\nOn Wednesday, then on Friday, Friday's talks."
+    assert article_date(text) == (dt.date(2022, 3, 18), True)
+    weekday_of_a_date = "Russia invaded on Thursday, February 24, 2022.\n\nThe UN met on Saturday."
+    assert article_date(weekday_of_a_date) == (dt.date(2022, 2, 26), True)

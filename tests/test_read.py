@@ -1,0 +1,343 @@
+"""Reading files and folders: every format, the seeds, and every kind of bad input."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from geo.article import Article, InputProblem
+from geo.read import read_articles, read_inputs
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "read"
+
+
+def _read(*paths: str | Path, **options: int) -> tuple[list[Article], list[InputProblem]]:
+    items = list(read_inputs(paths, **options))
+    return (
+        [item for item in items if isinstance(item, Article)],
+        [item for item in items if isinstance(item, InputProblem)],
+    )
+
+
+def _by_id(articles: list[Article]) -> dict[str, Article]:
+    return {article.id: article for article in articles}
+
+
+# --- the seeds ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seeds() -> dict[str, Article]:
+    articles, problems = read_articles([SEEDS])
+    assert problems == []
+    return {article.id[:3]: article for article in articles}
+
+
+def test_seeds_are_read_in_name_order_with_their_file_stems_as_ids(seeds: dict[str, Article]) -> None:
+    stems = sorted(path.stem for path in SEEDS.glob("*.txt"))
+    assert [article.id for article in seeds.values()] == stems
+    assert all(article.source == str(SEEDS / f"{article.id}.txt") for article in seeds.values())
+    assert all(article.given_offsets is None and article.url is None for article in seeds.values())
+
+
+def test_seed_titles(seeds: dict[str, Article]) -> None:
+    assert seeds["000"].title == (
+        "Russian ground forces have pressed deep into Ukraine from the north, east and south "
+        "but have encountered a resistance from Ukrainian troops"
+    )
+    assert seeds["001"].title == (
+        "The Russian army resumed its offensive against Ukraine from all directions after a pause."
+    )
+    assert seeds["002"].title is None  # its lead's first sentence is too long for a title
+    assert seeds["003"].title == "Vladimir Putin’s invasion of Ukraine ‘largely stalled on all fronts’, says UK"
+    assert seeds["004"].title is None  # a byline, then metadata, then the body: no headline
+
+
+def test_seed_dates(seeds: dict[str, Article]) -> None:
+    dates = {key: (article.date, article.date_estimated) for key, article in seeds.items()}
+    assert dates == {
+        "000": (dt.date(2022, 2, 26), False),
+        "001": (dt.date(2022, 2, 26), False),
+        "002": (dt.date(2022, 2, 26), False),
+        "003": (dt.date(2022, 3, 17), True),
+        "004": (dt.date(2022, 2, 28), False),
+    }
+
+
+def test_streaming_leaves_an_article_undated_when_its_estimate_needs_the_batch() -> None:
+    (article,) = list(read_inputs([next(SEEDS.glob("003_*.txt"))]))
+    assert (article.date, article.date_estimated) == (None, False)
+
+
+def test_seed_text_is_cleaned(seeds: dict[str, Article]) -> None:
+    assert "Kottasová" in seeds["004"].text and "¬†" not in seeds["004"].text
+    assert "{{" not in seeds["001"].text
+
+
+def test_content_hash_identifies_the_same_article(seeds: dict[str, Article], tmp_path: Path) -> None:
+    assert len({article.content_hash for article in seeds.values()}) == 5
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(next(SEEDS.glob("000_*.txt")).read_bytes())
+    (again,) = list(read_inputs([copy]))
+    assert again.content_hash == seeds["000"].content_hash
+
+
+def test_reading_the_seeds_is_fast() -> None:
+    started = time.perf_counter()
+    read_articles([SEEDS])
+    assert time.perf_counter() - started < 1.0
+
+
+# --- every supported format --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fixtures() -> tuple[list[Article], list[InputProblem]]:
+    return _read(FIXTURES)
+
+
+def test_markdown(fixtures: tuple[list[Article], list[InputProblem]]) -> None:
+    (article,) = [a for a in fixtures[0] if a.source.endswith(".md")]
+    assert article.id == "article"
+    assert article.title == "Ceasefire talks resume in Istanbul"
+    assert (article.date, article.date_estimated) == (dt.date(2022, 3, 29), False)
+    assert "Advertisement" not in article.text
+
+
+def test_html_keeps_visible_text_only(fixtures: tuple[list[Article], list[InputProblem]]) -> None:
+    (article,) = [a for a in fixtures[0] if a.source.endswith(".html")]
+    assert article.title == "Lviv station overwhelmed as refugees head west"
+    assert (article.date, article.date_estimated) == (dt.date(2022, 3, 5), False)
+    assert article.url == "https://news.example.org/lviv-station"
+    assert article.text.startswith("Thousands of people crowded the railway station in Lviv on Saturday,")
+    assert "tea & blankets" in article.text
+    for hidden in ("Secret", "Moscow", "Berlin", "Minsk", "Paris", "Rome", "London", "By A. Reporter"):
+        assert hidden not in article.text
+    assert "\n\nKyiv\n\nKharkiv" in article.text  # block elements become paragraphs
+
+
+def test_json_object_and_list(fixtures: tuple[list[Article], list[InputProblem]]) -> None:
+    articles = _by_id(fixtures[0])
+    single = articles["single"]
+    assert single.source == str(FIXTURES / "article.json")
+    assert (single.title, single.date, single.url) == (
+        "Talks on the border",
+        dt.date(2022, 2, 28),
+        "https://news.example.org/talks",
+    )
+    assert articles["list-1"].source == f"{FIXTURES / 'list.json'}#1"
+    assert (articles["list-1"].title, articles["list-1"].date) == ("Kherson", dt.date(2022, 3, 2))
+    assert (articles["list-2"].title, articles["list-2"].date) == ("Snake Island", None)
+
+
+def test_jsonl_rows(fixtures: tuple[list[Article], list[InputProblem]]) -> None:
+    rows = {a.source: a for a in fixtures[0] if ".jsonl#" in a.source}
+    jsonl = FIXTURES / "articles.jsonl"
+    assert sorted(rows) == [f"{jsonl}#1", f"{jsonl}#2", f"{jsonl}#7"]
+    first, second, seventh = rows[f"{jsonl}#1"], rows[f"{jsonl}#2"], rows[f"{jsonl}#7"]
+    assert (first.id, first.title, first.date, first.url) == (
+        "kyiv-sirens",
+        "Sirens in Kyiv",
+        dt.date(2022, 2, 24),
+        "https://news.example.org/kyiv",
+    )
+    assert (second.id, second.title, second.date) == ("articles-2", None, dt.date(2022, 2, 27))
+    assert second.text == "By Ivana Kottasová\n\nTroops entered Kharkiv on Sunday, officials said."
+    assert (seventh.id, seventh.url, seventh.title) == ("8", "https://news.example.org/lviv", "Refugees in Lviv")
+    assert (seventh.date, seventh.date_estimated) == (dt.date(2022, 3, 5), True)
+
+
+def test_csv_rows(fixtures: tuple[list[Article], list[InputProblem]]) -> None:
+    rows = {a.source: a for a in fixtures[0] if ".csv#" in a.source}
+    table = FIXTURES / "articles.csv"
+    assert sorted(rows) == [f"{table}#1", f"{table}#2"]
+    first, second = rows[f"{table}#1"], rows[f"{table}#2"]
+    assert (first.id, first.title, first.date, first.url) == (
+        "csv-1",
+        "Shelling near Mariupol",
+        dt.date(2022, 3, 2),
+        "https://news.example.org/mariupol",
+    )
+    assert first.text == "Shelling continued near Mariupol on Wednesday.\n\nResidents fled west toward Zaporizhzhia."
+    assert (second.id, second.title, second.date) == ("articles-2", None, None)
+
+
+def test_bad_rows_are_reported_one_each(fixtures: tuple[list[Article], list[InputProblem]]) -> None:
+    assert {str(problem) for problem in fixtures[1]} == {
+        f"{FIXTURES / 'articles.csv'}#3: row has no text",
+        f"{FIXTURES / 'articles.jsonl'}#3: malformed JSON: Expecting ',' delimiter",
+        f"{FIXTURES / 'articles.jsonl'}#5: row has no text",
+        f"{FIXTURES / 'articles.jsonl'}#6: text is not a string",
+    }
+    assert len(fixtures[1]) == 4
+
+
+def _given_texts() -> dict[str, str]:
+    """Each row's text exactly as given, read straight from the fixture files."""
+    given = {}
+    with open(FIXTURES / "articles.csv", encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(handle), start=1):
+            given[f"{FIXTURES / 'articles.csv'}#{number}"] = row["text"]
+    for number, line in enumerate((FIXTURES / "articles.jsonl").read_text("utf-8").split("\n"), start=1):
+        try:
+            given[f"{FIXTURES / 'articles.jsonl'}#{number}"] = json.loads(line)["text"]
+        except (ValueError, KeyError):
+            continue
+    given[str(FIXTURES / "article.json")] = json.loads((FIXTURES / "article.json").read_text("utf-8"))["text"]
+    for number, row in enumerate(json.loads((FIXTURES / "list.json").read_text("utf-8")), start=1):
+        given[f"{FIXTURES / 'list.json'}#{number}"] = row["text"]
+    return given
+
+
+def test_to_given_maps_cleaned_spans_back_to_the_text_as_given(
+    fixtures: tuple[list[Article], list[InputProblem]],
+) -> None:
+    given = _given_texts()
+    rows = [a for a in fixtures[0] if a.given_offsets is not None]
+    assert len(rows) == 8
+    for article in rows:
+        original = given[article.source]
+        assert len(article.given_offsets) == len(article.text) + 1
+        assert article.given_offsets[-1] == len(original)
+        for word in re.finditer(r"[A-Za-z]+", article.text):
+            start, end = article.to_given(*word.span())
+            assert original[start:end] == word.group()
+    second = next(a for a in rows if a.source.endswith("articles.jsonl#2"))
+    start = second.text.index("Kharkiv")
+    begin, end = second.to_given(start, start + len("Kharkiv"))
+    assert begin - start > 50  # mojibake, template tags and a share line came first
+    assert given[second.source][begin:end] == "Kharkiv"
+
+
+def test_to_given_is_the_identity_for_files(seeds: dict[str, Article]) -> None:
+    assert seeds["003"].to_given(5, 12) == (5, 12)
+
+
+def test_read_articles_returns_problems_apart(fixtures: tuple[list[Article], list[InputProblem]]) -> None:
+    articles, problems = read_articles([FIXTURES])
+    assert [a.source for a in articles] == [a.source for a in fixtures[0]]
+    assert problems == fixtures[1]
+
+
+# --- bad input: one problem each, the good file beside it still read ----------------------------
+
+GOOD = "Kyiv\n\nShelling was reported in Kyiv on Sunday, February 27, 2022.\n"
+
+
+def _write(folder: Path, name: str, content: str | bytes) -> Path:
+    path = folder / name
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.md", " \n\t\n  \n", "empty file (whitespace only)"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file (NUL bytes)"),
+        ("controls.txt", "\x01\x02\x03\x04\x05 abc \x06\x07\x08\x0e\x0f", "binary file (mostly control characters)"),
+        ("latin1.txt", "Caf\xe9 in Kyiv".encode("latin-1"), "not valid UTF-8 (byte 0xe9 at offset 3)"),
+        ("bom-latin1.txt", b"\xef\xbb\xbfCaf\xe9", "not valid UTF-8 (byte 0xe9 at offset 6)"),
+        ("huge.txt", "Kyiv " * 1000, "larger than 1,000 bytes"),
+        ("bad.json", '{"id": "a",\n "text": "Kyiv"\n "date": "2022"}', "malformed JSON: Expecting ',' delimiter (line 3)"),
+        ("scalar.json", "42", "not a JSON object"),
+        ("none.json", "[]", "no articles"),
+        ("notext.json", '{"id": "a", "title": "Kyiv"}', "row has no text"),
+        ("nulltext.json", '{"id": "a", "text": null}', "row has no text"),
+        ("nocolumn.csv", "id,body\n1,Kyiv\n", "CSV has no 'text' column"),
+        ("header.csv", "id,text\n", "no articles"),
+        ("junk.txt", "{{^userSubscribed}} {{/userSubscribed}}\n\nShare this\n", "no text left after cleaning"),
+        ("empty.html", "<html><title>T</title><script>x()</script><body> </body></html>", "no visible text"),
+        ("paper.pdf", b"%PDF-1.4", "unsupported file type .pdf"),
+        ("README", "Kyiv", "unsupported file type (no extension)"),
+    ],
+)
+def test_bad_file(tmp_path: Path, name: str, content: str | bytes, reason: str) -> None:
+    good = _write(tmp_path, "good.txt", GOOD)
+    bad = _write(tmp_path, name, content)
+    articles, problems = _read(tmp_path, max_bytes=1000)
+    assert problems == [InputProblem(str(bad), reason)]
+    assert [article.source for article in articles] == [str(good)]
+
+
+def test_missing_path(tmp_path: Path) -> None:
+    good = _write(tmp_path, "good.txt", GOOD)
+    articles, problems = _read(tmp_path / "missing.txt", good)
+    assert [str(problem) for problem in problems] == [f"{tmp_path / 'missing.txt'}: no such file or directory"]
+    assert [article.source for article in articles] == [str(good)]
+
+
+def test_unreadable_broken_symlink(tmp_path: Path) -> None:
+    good = _write(tmp_path, "good.txt", GOOD)
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    articles, problems = _read(tmp_path)
+    assert problems == [InputProblem(str(tmp_path / "gone.txt"), "unreadable: No such file or directory")]
+    assert [article.source for article in articles] == [str(good)]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_unreadable_permissions(tmp_path: Path) -> None:
+    _write(tmp_path, "good.txt", GOOD)
+    locked = _write(tmp_path, "locked.txt", GOOD)
+    locked.chmod(0)
+    _, problems = _read(tmp_path)
+    assert problems == [InputProblem(str(locked), "unreadable: Permission denied")]
+
+
+def test_not_a_regular_file(tmp_path: Path) -> None:
+    good = _write(tmp_path, "good.txt", GOOD)
+    os.mkfifo(tmp_path / "pipe.txt")
+    articles, problems = _read(tmp_path)
+    assert problems == [InputProblem(str(tmp_path / "pipe.txt"), "not a regular file")]
+    assert [article.source for article in articles] == [str(good)]
+
+
+def test_default_size_limit_is_5_mb(tmp_path: Path) -> None:
+    big = _write(tmp_path, "big.txt", b"Kyiv " * 1_000_001)
+    assert list(read_inputs([big])) == [InputProblem(str(big), "larger than 5 MB")]
+
+
+def test_malformed_csv_is_reported(tmp_path: Path) -> None:
+    bad = _write(tmp_path, "bad.csv", 'id,text\n1,"' + "x" * 200_000 + '"\n')
+    (problem,) = list(read_inputs([bad]))
+    assert problem.source == str(bad) and problem.reason.startswith("malformed CSV")
+
+
+def test_encodings_a_utf8_bom_and_utf16_are_read(tmp_path: Path) -> None:
+    _write(tmp_path, "bom.txt", "\ufeff" + GOOD)
+    _write(tmp_path, "wide.txt", GOOD.encode("utf-16"))
+    articles, problems = _read(tmp_path)
+    assert problems == []
+    assert [article.text for article in articles] == [GOOD.strip()] * 2
+    assert all(article.date == dt.date(2022, 2, 27) for article in articles)
+
+
+def test_dotfiles_and_dot_folders_are_skipped_silently(tmp_path: Path) -> None:
+    good = _write(tmp_path, "good.txt", GOOD)
+    _write(tmp_path, ".hidden.txt", b"\x00binary")
+    (tmp_path / ".git").mkdir()
+    _write(tmp_path / ".git", "config.txt", b"")
+    nested = tmp_path / "b" / "c"
+    nested.mkdir(parents=True)
+    deep = _write(nested, "deep.md", GOOD)
+    articles, problems = _read(tmp_path)
+    assert problems == []
+    assert [article.source for article in articles] == [str(deep), str(good)]
+
+
+def test_explicit_paths_keep_their_order_and_spelling(tmp_path: Path) -> None:
+    first = _write(tmp_path, "b.txt", GOOD)
+    second = _write(tmp_path, "a.txt", GOOD)
+    relative = os.path.relpath(second)
+    articles, _ = _read(str(first), relative)
+    assert [article.source for article in articles] == [str(first), relative]
