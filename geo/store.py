@@ -214,6 +214,11 @@ class Store:
             columns = [d[0] for d in db.description]
             return dict(zip(columns, row))
 
+    def article_texts(self) -> dict[str, str]:
+        """Every stored article's cleaned text, by id (the offsets of mentions point into it)."""
+        with self._connect(read_only=True) as db:
+            return dict(db.execute("SELECT id, text FROM articles").fetchall())
+
     def articles_frame(self) -> pd.DataFrame:
         """Every article without its text (id, source, title, date, estimated, url)."""
         with self._connect(read_only=True) as db:

@@ -46,11 +46,6 @@ NOT_PLACES = {"Kuleba", "Leyen", "Concerns", "Mounting", "Vladimir", "Putin", "Z
 
 
 @pytest.fixture(scope="module")
-def geoparser(gazetteer) -> Geoparser:
-    return Geoparser(gazetteer, processes=1)
-
-
-@pytest.fixture(scope="module")
 def seeds(geoparser):
     articles, problems = read_articles(["seeds"])
     assert not problems

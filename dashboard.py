@@ -1,0 +1,297 @@
+"""Dateline: the places named in a pile of news articles, on a map, over time.
+
+    streamlit run dashboard.py
+
+Opens on the store in $DATELINE_DB (default ``dateline.duckdb``); an empty store is first filled
+with the sample articles in ``seeds/``. Everything is offline: the map's scripts and tiles are
+served from ``static/``, which the first start unpacks from installed packages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import view, webmap
+from geo.assets import ensure_static
+from geo.parse import Geoparser
+from geo.read import read_articles
+from geo.store import Store
+
+STORE_PATH = Path(os.environ.get("DATELINE_DB", "dateline.duckdb"))
+SEEDS = Path(__file__).resolve().parent / "seeds"
+UPLOAD_TYPES = ["txt", "md", "html", "htm", "json", "jsonl", "csv"]
+PLAY_SECONDS = 1.0
+FOCUS_ZOOM = 6
+
+st.set_page_config(page_title="Dateline", page_icon="🗺️", layout="wide")
+
+
+@st.cache_resource(show_spinner="Loading the language model and gazetteer…")
+def geoparser() -> Geoparser:
+    return Geoparser(processes=1)
+
+
+@st.cache_resource
+def static_files() -> Path:
+    return ensure_static()
+
+
+@st.cache_data(show_spinner=False)
+def stored(path: str, version: float) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The store's mentions and article texts; ``version`` (file mtime) invalidates the cache."""
+    store = Store(path)
+    return store.mentions_frame(), store.article_texts()
+
+
+def ingest(paths: list[Path], label: str) -> None:
+    """Read, parse and store files, showing progress and every rejected input."""
+    articles, problems = read_articles(paths)
+    for problem in problems:
+        st.warning(f"Skipped {problem.source}: {problem.reason}", icon="⚠️")
+    if not articles:
+        return
+    progress = st.progress(0.0, text=f"{label}: parsing {len(articles)} articles…")
+    parsed = []
+    for done, item in enumerate(geoparser().parse(articles), start=1):
+        parsed.append(item)
+        progress.progress(done / len(articles), text=f"{label}: {done}/{len(articles)} articles")
+    report = Store(STORE_PATH).ingest(parsed)
+    progress.empty()
+    st.toast(f"{label}: {report.summary()}")
+
+
+def upload_section() -> None:
+    files = st.sidebar.file_uploader(
+        "Add articles", type=UPLOAD_TYPES, accept_multiple_files=True, key="uploads",
+        help="Text, Markdown, HTML, JSON, JSON Lines or CSV (a `text` column). Bad files are reported and skipped.",
+    )
+    done = st.session_state.setdefault("uploaded_ids", set())
+    fresh = [f for f in files or [] if f.file_id not in done]
+    if not fresh:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for upload in fresh:
+            path = Path(folder) / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            paths.append(path)
+            done.add(upload.file_id)
+        ingest(paths, "Upload")
+    stored.clear()
+
+
+def kinds_filter() -> tuple[str, ...]:
+    chosen = st.sidebar.pills(
+        "Kinds", options=list(view.KINDS), default=list(view.KINDS), selection_mode="multi",
+        key="kinds", bind="query-params",
+    )
+    return tuple(chosen)
+
+
+def play_controls(bounds: tuple[dt.date, dt.date]) -> None:
+    """Start or pause stepping the date window forward a day at a time.
+
+    Playing from the full range starts with a one-day window on the first day; a narrower
+    window keeps its width.
+    """
+    playing = st.session_state.get("playing", False)
+    if st.button("⏸ Pause" if playing else "▶ Play", key="play", help="Step through the days"):
+        st.session_state.playing = not playing
+        if not playing:
+            start, end = st.session_state.get("dates", bounds)
+            if (start, end) == bounds or end >= bounds[1]:
+                width = dt.timedelta(0) if (start, end) == bounds else end - start
+                st.session_state.pending_dates = (bounds[0], bounds[0] + width)
+        st.rerun()
+
+
+def advance(bounds: tuple[dt.date, dt.date]) -> None:
+    """After a pause, move the date window one day on; stop at the last day."""
+    start, end = st.session_state.dates
+    if end >= bounds[1]:
+        st.session_state.playing = False
+        return
+    time.sleep(PLAY_SECONDS)
+    st.session_state.pending_dates = (start + dt.timedelta(days=1), end + dt.timedelta(days=1))
+    st.rerun()
+
+
+def timeline_chart(all_mentions: pd.DataFrame, start: dt.date | None, end: dt.date | None) -> None:
+    days = view.timeline(all_mentions)
+    if days.empty:
+        return
+    days["selected"] = True if start is None else (days["date"] >= pd.Timestamp(start)) & (days["date"] <= pd.Timestamp(end))
+    chart = (
+        alt.Chart(days)
+        .mark_bar()
+        .encode(
+            x=alt.X("date:T", title=None),
+            y=alt.Y("mentions:Q", title="mentions"),
+            color=alt.condition("datum.selected", alt.value("#d62728"), alt.value("#cccccc")),
+            tooltip=[alt.Tooltip("date:T"), alt.Tooltip("mentions:Q")],
+        )
+        .properties(height=120)
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+def select_place(key: str | None) -> None:
+    """Show a place's sentences, and keep it in the URL so the view can be shared."""
+    st.session_state.place = key
+    if key:
+        st.query_params["place"] = key
+    else:
+        st.query_params.pop("place", None)
+
+
+def sentence_panel(mentions: pd.DataFrame, places: pd.DataFrame, texts: dict[str, str]) -> None:
+    key = st.session_state.get("place")
+    if key is None or key not in set(places["place_key"]):
+        st.info("Click a place on the map, or a row of the table, to read the sentences that name it.")
+        return
+    place = places.loc[places["place_key"] == key].iloc[0]
+    where = ", ".join(str(x) for x in (place["admin1"], place["country_code"]) if isinstance(x, str) and x != place["place"])
+    st.subheader(place["place"])
+    st.caption(f"{place['kind']}{' · ' + where if where else ''} · {place['mentions']} mentions in {place['articles']} articles")
+    for number, item in enumerate(view.sentences_for(mentions, key, texts)):
+        date = "undated" if item["date"] is None else f"{item['date']:%d %b %Y}{' (estimated)' if item['date_estimated'] else ''}"
+        title = html.escape(item["title"] or item["article_id"])
+        source = html.escape(Path(item["source"] or "").name)
+        st.markdown(
+            f"<div class='sentence'>{item['html']}</div><div class='source'><b>{title}</b> · {date} · {source}</div>",
+            unsafe_allow_html=True,
+        )
+        if st.button("Open article", key=f"open-{number}-{item['article_id']}"):
+            st.session_state.article = item["article_id"]
+            st.rerun()
+
+
+@st.dialog("Article", width="large")
+def article_dialog(article_id: str, mentions: pd.DataFrame, texts: dict[str, str]) -> None:
+    article = Store(STORE_PATH).article(article_id)
+    if article is None:
+        st.error("This article is no longer in the store.")
+        return
+    st.markdown(f"### {html.escape(article['title'] or article_id)}", unsafe_allow_html=True)
+    date = article["date"].isoformat() if article["date"] else "undated"
+    st.caption(f"{date}{' (estimated)' if article['date_estimated'] else ''} · {article['source']}")
+    if article["url"]:
+        st.link_button("Open the source", article["url"])
+    own = mentions[mentions["article_id"] == article_id]
+    st.markdown(f"<div class='article'>{view.article_html(texts.get(article_id, ''), own)}</div>", unsafe_allow_html=True)
+
+
+def main() -> None:
+    static_files()
+    st.markdown(
+        "<style>.sentence{margin-top:.6rem}.source{color:#666;font-size:.85rem}"
+        "mark{background:#ffe08a;padding:0 .1em}.article{line-height:1.6}</style>",
+        unsafe_allow_html=True,
+    )
+    st.sidebar.title("Dateline")
+    if "place" not in st.session_state:
+        st.session_state.place = st.query_params.get("place")
+    store = Store(STORE_PATH)
+    if store.counts()["articles"] == 0 and SEEDS.is_dir():
+        ingest([SEEDS], "First start: the sample articles")
+    upload_section()
+    all_mentions, texts = stored(str(STORE_PATH), STORE_PATH.stat().st_mtime)
+    if all_mentions.empty:
+        st.warning("No place mentions yet: add articles in the sidebar.")
+        return
+
+    bounds = view.date_bounds(all_mentions)
+    undated = view.undated_articles(all_mentions)
+    include_undated = st.sidebar.checkbox(
+        f"Include undated articles ({undated})", value=True, key="undated", bind="query-params"
+    )
+    kinds = kinds_filter()
+    min_score = st.sidebar.slider("Minimum confidence", 0.0, 1.0, 0.0, 0.05, key="min_score", bind="query-params")
+    query = st.sidebar.text_input("Search places and articles", key="q", bind="query-params")
+
+    start = end = None
+    if "pending_dates" in st.session_state:
+        st.session_state.dates = st.session_state.pop("pending_dates")
+    if bounds is not None and bounds[0] == bounds[1]:
+        st.caption(f"All dated articles are from {bounds[0]:%d %b %Y}.")
+        start, end = bounds
+    elif bounds is not None:
+        left, right = st.columns([5, 1], vertical_alignment="bottom")
+        with right:
+            play_controls(bounds)
+        with left:
+            start, end = st.slider(
+                "Dates", min_value=bounds[0], max_value=bounds[1], value=bounds, key="dates",
+                format="YYYY-MM-DD", bind="query-params",
+            )
+    filters = view.Filters(start, end, include_undated, kinds, min_score, query)
+    mentions = view.filter_mentions(all_mentions, filters, texts)
+    places = view.places_summary(mentions)
+
+    st.caption(
+        f"{len(places)} places · {len(mentions)} mentions · {mentions['article_id'].nunique()} articles"
+        f"{f' · {undated} undated articles' if undated else ''}"
+    )
+    if "initial_view" not in st.session_state:
+        st.session_state.initial_view = webmap.initial_view(view.places_summary(all_mentions))
+    location, zoom = st.session_state.initial_view
+    map_column, panel_column = st.columns([3, 2])
+    with map_column:
+        focus = st.session_state.pop("focus", None)
+        state = st_folium(
+            webmap.base_map(location=location, zoom=zoom),
+            key="map",
+            feature_group_to_add=webmap.places_layer(places),
+            center=focus,
+            zoom=FOCUS_ZOOM if focus else None,
+            returned_objects=["last_object_clicked"],
+            height=560,
+            use_container_width=True,
+        )
+        clicked = (state or {}).get("last_object_clicked")
+        if clicked and clicked != st.session_state.get("last_click"):
+            st.session_state.last_click = clicked
+            select_place(webmap.clicked_place(places, clicked))
+        timeline_chart(all_mentions, start, end)
+    with panel_column:
+        sentence_panel(mentions, places, texts)
+
+    st.subheader("Places")
+    table = places[["place", "kind", "country_code", "admin1", "mentions", "articles", "last_date"]]
+    selection = st.dataframe(
+        table, on_select="rerun", selection_mode="single-row", hide_index=True, width="stretch", key="places_table",
+        column_config={
+            "place": "Place", "kind": "Kind", "country_code": "Country", "admin1": "Region",
+            "mentions": st.column_config.NumberColumn("Mentions"), "articles": st.column_config.NumberColumn("Articles"),
+            "last_date": st.column_config.DateColumn("Last mentioned", format="YYYY-MM-DD"),
+        },
+    )
+    rows = selection.selection.rows if selection else []
+    if rows and st.session_state.get("table_row") != rows[0]:
+        st.session_state.table_row = rows[0]
+        chosen = places.iloc[rows[0]]
+        select_place(chosen["place_key"])
+        st.session_state.focus = (float(chosen["lat"]), float(chosen["lon"]))
+        st.rerun()
+
+    st.sidebar.download_button("Export view as CSV", view.to_csv(mentions), "dateline-mentions.csv", "text/csv")
+    st.sidebar.download_button(
+        "Export view as GeoJSON", view.to_geojson(mentions), "dateline-mentions.geojson", "application/geo+json"
+    )
+    if "article" in st.session_state:
+        article_dialog(st.session_state.pop("article"), all_mentions, texts)
+    if st.session_state.get("playing") and bounds is not None and bounds[0] < bounds[1]:
+        advance(bounds)
+
+
+main()
