@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from geo.article import Article, InputProblem, content_hash
 from geo.clean import CleanText, clean_text
@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 Item = Article | InputProblem
 
 MAX_BYTES = 5_000_000
+"""Largest article: a text file, or one JSON/JSONL/CSV row's text."""
+MAX_CONTAINER_BYTES = 2_000_000_000
+"""Largest JSON/JSONL/CSV file: those hold many articles (JSONL and CSV are streamed row by row)."""
+_STREAMED = (".jsonl", ".csv")
 _SNIFF = 8192
 _MAX_CONTROL_SHARE = 0.3
 _MAX_TITLE = 200
@@ -143,15 +147,57 @@ def _folder(folder: str, visited: set[str]) -> Iterator[str | InputProblem]:
 
 def _read_file(source: str, max_bytes: int) -> Iterator[Item]:
     suffix = Path(source).suffix.lower()
+    if suffix in _STREAMED:
+        yield from _streamed(source, suffix, max_bytes)
+        return
     reader = _READERS.get(suffix)
     if reader is None:
         yield InputProblem(source, f"unsupported file type {suffix or '(no extension)'}")
         return
-    text = _load(source, max_bytes)
+    text = _load(source, MAX_CONTAINER_BYTES if suffix == ".json" else max_bytes)
     if isinstance(text, InputProblem):
         yield text
     else:
-        yield from reader(source, text)
+        yield from _sized(reader(source, text), max_bytes)
+
+
+def _streamed(source: str, suffix: str, max_bytes: int) -> Iterator[Item]:
+    """JSON Lines and CSV files, read a row at a time so a large corpus never sits in memory."""
+    try:
+        info = os.stat(source)
+        if not stat.S_ISREG(info.st_mode):
+            yield InputProblem(source, "not a regular file")
+            return
+        if info.st_size > MAX_CONTAINER_BYTES:
+            yield InputProblem(source, f"larger than {_size(MAX_CONTAINER_BYTES)}")
+            return
+        with open(source, "rb") as handle:
+            head = handle.read(_SNIFF)
+            if not head.strip():
+                yield InputProblem(source, "empty file")
+                return
+            if b"\0" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                yield InputProblem(source, "binary file (NUL bytes)")
+                return
+            handle.seek(0)
+            if suffix == ".jsonl":
+                yield from _sized(_jsonl_lines(source, handle), max_bytes)
+            else:
+                text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+                yield from _sized(_csv_rows(source, text), max_bytes)
+    except OSError as error:
+        yield InputProblem(source, f"unreadable: {error.strerror or error}")
+    except UnicodeDecodeError as error:
+        yield InputProblem(source, f"not valid UTF-8 (byte 0x{error.object[error.start]:02x})")
+
+
+def _sized(items: Iterator[Item], max_bytes: int) -> Iterator[Item]:
+    """Refuse any single article whose text is larger than ``max_bytes``."""
+    for item in items:
+        if isinstance(item, Article) and len(item.text.encode("utf-8")) > max_bytes:
+            yield InputProblem(item.source, f"article text larger than {_size(max_bytes)}")
+        else:
+            yield item
 
 
 def _load(source: str, max_bytes: int) -> str | InputProblem:
@@ -265,8 +311,14 @@ def _json(source: str, text: str) -> Iterator[Item]:
         yield _row(row, f"{source}#{number}", f"{Path(source).stem}-{number}")
 
 
-def _jsonl(source: str, text: str) -> Iterator[Item]:
-    for number, line in enumerate(text.split("\n"), start=1):
+def _jsonl_lines(source: str, handle: IO[bytes]) -> Iterator[Item]:
+    """One article per line; a bad line (not UTF-8, not JSON) is reported and the rest still read."""
+    for number, raw in enumerate(handle, start=1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            yield InputProblem(f"{source}#{number}", f"not valid UTF-8 (byte 0x{raw[error.start]:02x})")
+            continue
         if not line.strip():
             continue
         try:
@@ -283,21 +335,24 @@ def _malformed(error: json.JSONDecodeError | RecursionError, *, line: bool) -> s
     return f"malformed JSON: {error.msg}" + (f" (line {error.lineno})" if line else "")
 
 
-def _csv(source: str, text: str) -> Iterator[Item]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _csv_rows(source: str, handle: IO[str]) -> Iterator[Item]:
+    """A header row with a `text` column, then one article per row."""
+    reader = csv.reader(handle)
     try:
-        header = [name.strip().lower() for name in next(reader)]
-        rows = [values for values in reader if any(value.strip() for value in values)]
+        header = [name.strip().lower() for name in next(reader, [])]
+        if "text" not in header:
+            yield InputProblem(source, "CSV has no 'text' column")
+            return
+        found = False
+        for number, values in enumerate(reader, start=1):
+            if any(value.strip() for value in values):
+                found = True
+                yield _row(dict(zip(header, values)), f"{source}#{number}", f"{Path(source).stem}-{number}")
     except csv.Error as error:
         yield InputProblem(source, f"malformed CSV (line {reader.line_num}): {error}")
         return
-    if "text" not in header:
-        yield InputProblem(source, "CSV has no 'text' column")
-        return
-    if not rows:
+    if not found:
         yield InputProblem(source, "no articles")
-    for number, values in enumerate(rows, start=1):
-        yield _row(dict(zip(header, values)), f"{source}#{number}", f"{Path(source).stem}-{number}")
 
 
 def _row(row: object, source: str, default_id: str) -> Item:
@@ -367,6 +422,4 @@ _READERS: dict[str, Callable[[str, str], Iterator[Item]]] = {
     ".html": _html,
     ".htm": _html,
     ".json": _json,
-    ".jsonl": _jsonl,
-    ".csv": _csv,
 }

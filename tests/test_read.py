@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from geo.article import Article, InputProblem
+from geo import read
 from geo.read import read_articles, read_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -341,3 +342,34 @@ def test_explicit_paths_keep_their_order_and_spelling(tmp_path: Path) -> None:
     relative = os.path.relpath(second)
     articles, _ = _read(str(first), relative)
     assert [article.source for article in articles] == [str(first), relative]
+
+
+def test_a_large_jsonl_corpus_is_streamed_row_by_row(tmp_path):
+    rows = [json.dumps({"id": f"r{i}", "text": f"Shelling hit Kyiv again on day {i}. " * 40}) for i in range(3_500)]
+    corpus = tmp_path / "big.jsonl"
+    corpus.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert corpus.stat().st_size > read.MAX_BYTES
+    items = list(read.read_inputs([corpus]))
+    assert len(items) == 3_500 and all(isinstance(i, Article) for i in items)
+
+
+def test_one_bad_jsonl_line_is_reported_and_the_rest_read(tmp_path):
+    corpus = tmp_path / "mixed.jsonl"
+    corpus.write_bytes(
+        b'{"id": "a", "text": "Kyiv"}\n{"id": "b", "text": "Kh\xe9rson"}\n{"id": "c", "text": "Lviv"}\n'
+    )
+    items = list(read.read_inputs([corpus]))
+    assert [i.id for i in items if isinstance(i, Article)] == ["a", "c"]
+    problem = next(i for i in items if isinstance(i, InputProblem))
+    assert problem.source.endswith("mixed.jsonl#2") and "UTF-8" in problem.reason
+
+
+def test_an_oversized_row_is_refused_alone(tmp_path):
+    corpus = tmp_path / "rows.jsonl"
+    corpus.write_text(
+        json.dumps({"id": "huge", "text": "x " * 100}) + "\n" + json.dumps({"id": "ok", "text": "Odesa"}) + "\n",
+        encoding="utf-8",
+    )
+    items = list(read.read_inputs([corpus], max_bytes=100))
+    assert [i.id for i in items if isinstance(i, Article)] == ["ok"]
+    assert any(isinstance(i, InputProblem) and "larger than" in i.reason for i in items)
