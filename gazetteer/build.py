@@ -29,6 +29,8 @@ FINGERPRINTED_FILES = (
     PACKAGE_DIR / "sources.py",
     PACKAGE_DIR / "normalize.py",
 )
+MAX_ABBREVIATION = 8
+"""Longest curated alias ending in a full stop that counts as an abbreviation ("W.Va.", "Calif.")."""
 CACHE_ENV = "DATELINE_CACHE_DIR"
 PATH_ENV = "DATELINE_GAZETTEER"
 
@@ -65,6 +67,7 @@ CREATE TABLE skeletons (
     PRIMARY KEY (skeleton, key)
 ) WITHOUT ROWID;
 CREATE TABLE demonyms (key TEXT PRIMARY KEY, country_code TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE abbreviations (surface TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 """
 INDEXES = """
@@ -144,6 +147,7 @@ def _write_places(db: sqlite3.Connection, places: Iterable[sources.SourcePlace])
     rank = {match: i for i, match in enumerate(MATCHES)}
     place_rows = []
     names: dict[tuple[str, int], str] = {}
+    abbreviations: set[str] = set()
     for place_id, place in enumerate(places, start=1):
         place_rows.append((place_id, *place.row()))
         primary_skeleton = skeleton(name_key(place.name))
@@ -151,6 +155,8 @@ def _write_places(db: sqlite3.Connection, places: Iterable[sources.SourcePlace])
             key = name_key(spelling)
             if not key:
                 continue
+            if match == "alias" and spelling.endswith(".") and len(spelling) <= MAX_ABBREVIATION:
+                abbreviations.add(spelling)
             if match == "alternate" and len(primary_skeleton) >= 2 and skeleton(key) == primary_skeleton:
                 match = "variant"
             known = names.get((key, place_id))
@@ -158,6 +164,7 @@ def _write_places(db: sqlite3.Connection, places: Iterable[sources.SourcePlace])
                 names[(key, place_id)] = match
     db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
     db.executemany("INSERT INTO names VALUES (?,?,?)", ((k, pid, rank[m]) for (k, pid), m in names.items()))
+    db.executemany("INSERT INTO abbreviations VALUES (?)", ((a,) for a in sorted(abbreviations)))
     return {"places": len(place_rows), "names": len(names)}
 
 

@@ -100,6 +100,8 @@ class Gazetteer:
         self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._db.execute("PRAGMA mmap_size = 268435456")
         self._demonyms = dict(self._db.execute("SELECT key, country_code FROM demonyms"))
+        self.abbreviations = frozenset(row[0] for row in self._db.execute("SELECT surface FROM abbreviations"))
+        """Curated abbreviations whose full stop is part of the name ("Ky.", "U.S.", "W.Va.")."""
         self._cache_size = cache_size
         self._cache: dict[tuple[str, bool], list[Candidate]] = {}
 

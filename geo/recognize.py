@@ -23,7 +23,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 from spacy.tokens import Doc, Span
@@ -43,7 +43,6 @@ PERSON_TITLES = frozenset(
     judge gen maj col capt lt sgt officer king queen prince princess pope sir lord lady dame rev
     premier chief spokesman spokeswoman spokesperson ambassador envoy commander admiral coach""".split()
 )
-NAME_PARTICLES = frozenset({"von", "van", "der", "de", "da", "di", "del", "la", "le", "al", "el", "bin", "ibn"})
 STREET_WORDS = frozenset(
     """street st road rd avenue ave boulevard blvd drive dr lane ln highway hwy route rte way place pl
     court ct terrace parkway pkwy trail circle square plaza interstate freeway expressway""".split()
@@ -53,19 +52,27 @@ ORG_WORDS = frozenset(
     center centre chamber church club college commission committee company corporation council court
     department district embassy federation force forces foundation fund government group guard high
     hospital institute journal league library magazine media ministry museum navy news office
-    parliament party police post press radio railway regional school service sheriff society state
-    station team television times today tribune union university""".split()
+    parliament party police port post press radio railway regional school service sheriff society
+    state station team television times today tribune union university zoo park parks recreation
+    hall courthouse jail fairgrounds marina stadium theatre theater cemetery""".split()
 )
 """Words that, right after a place name, make it part of an organisation's name ("Russia Today")."""
-OF_PLACE_HEADS = frozenset({"university", "city", "town", "port", "county", "state", "village", "republic", "bank"})
-"""Organisation names of the form "University of X", "Port of X", whose X is a place."""
+DIRECTION_WORDS = frozenset(
+    """north south east west northeast northwest southeast southwest northern southern eastern western
+    central upper lower greater inner outer mid""".split()
+)
+"""Words that make a part of a place ("North Texas"); the place itself is the rest."""
 AREA_SUFFIXES = AREA_WORDS | {"county", "parish", "borough", "township"}
 FEATURE_WORDS = frozenset(
     """airfield airport airbase base river sea lake island islands strait bay gulf bridge dam canal
     peninsula mountains desert valley plant""".split()
 )
-MIN_OTHER_PRIOR = 5.5
-"""Least gazetteer prior for a span NER did not call a place (a 100,000-people city by its name)."""
+MIN_OTHER_PRIOR = {"PERSON": 7.2, "ORG": 6.0}
+"""Least gazetteer prior for a span NER called a person (a 500,000-people city by its name, or a
+country, capital or admin area) or something else (about 30,000 people)."""
+MIN_OTHER_PRIOR_DEFAULT = 6.0
+NOT_ON_A_MAP = frozenset({"earth", "moon", "sun", "mars", "mercury", "venus", "jupiter", "saturn", "heaven", "hell"})
+"""Names of places in the gazetteer that news uses for something else entirely."""
 MIN_APPROXIMATE_SIMILARITY = 88.0
 """Least rapidfuzz ratio for a spelling or transliteration variant the gazetteer matched loosely."""
 MIN_TYPO_SIMILARITY = 85.0
@@ -101,7 +108,14 @@ def find_toponyms(doc: Doc, gazetteer: Gazetteer) -> list[Toponym]:
     found += _from_datelines(doc, gazetteer)
     found += _qualifiers(doc, gazetteer, found)
     found += _misspellings(doc, found)
-    return _without_overlaps(found)
+    return [_with_full_stop(doc.text, t, gazetteer.abbreviations) for t in _without_overlaps(found)]
+
+
+def _with_full_stop(text: str, toponym: Toponym, abbreviations: frozenset[str]) -> Toponym:
+    """Give an abbreviation back the full stop the tokenizer split off ("W.Va" -> "W.Va.")."""
+    if text[toponym.end : toponym.end + 1] == "." and toponym.text + "." in abbreviations:
+        return replace(toponym, end=toponym.end + 1, text=toponym.text + ".")
+    return toponym
 
 
 def _from_entities(doc: Doc, gazetteer: Gazetteer, person_words: frozenset[str]) -> list[Toponym]:
@@ -112,19 +126,29 @@ def _from_entities(doc: Doc, gazetteer: Gazetteer, person_words: frozenset[str])
         if whole is None:
             continue
         for span in _hyphen_parts(doc, whole, gazetteer):
-            if span.text.lower() in CALENDAR_WORDS:
+            if span.text.lower() in CALENDAR_WORDS or span.text.lower() in NOT_ON_A_MAP:
                 continue
             if gazetteer.demonym_country(span.text):
                 found.append(_toponym(span, ent.label_, 0.9, demonym=True))
-            elif ent.label_ in PLACE_LABELS or ent.label_ in OTHER_LABELS:
-                toponym = _judge(doc, span, ent.label_, gazetteer, person_words)
-                if toponym is not None:
-                    found.append(toponym)
-                elif ent.label_ in ("ORG", "FAC") and (nested := list(_nested_in(doc, span, gazetteer))):
-                    found.extend(nested)
-                else:
-                    doubtful.append((span, ent.label_))
+                continue
+            if ent.label_ not in PLACE_LABELS and ent.label_ not in OTHER_LABELS:
+                continue
+            toponym = _judge(doc, span, ent.label_, gazetteer, person_words) or _part_of(doc, span, ent.label_, gazetteer, person_words)
+            if toponym is not None:
+                found.append(toponym)
+            elif nested := list(_nested_in(doc, span, gazetteer)):
+                found.extend(nested)
+            else:
+                doubtful.append((span, ent.label_))
     return found + _echoes(doc, doubtful, found, gazetteer, person_words)
+
+
+def _part_of(doc: Doc, span: Span, label: str, gazetteer: Gazetteer, person_words: frozenset[str]) -> Toponym | None:
+    """"North Texas", "Northeast Georgia": a part of a place the gazetteer has no entry for is
+    mapped to the place ("Texas"), and the mention is the place's own name."""
+    if len(span) < 2 or span[0].lower_ not in DIRECTION_WORDS or label not in PLACE_LABELS:
+        return None
+    return _judge(doc, span[1:], label, gazetteer, person_words)
 
 
 def _echoes(
@@ -180,7 +204,11 @@ def _judge(doc: Doc, span: Span, label: str, gazetteer: Gazetteer, person_words:
         confidence = 0.6
     elif place_label:
         confidence = 0.9
-    elif best.prior >= MIN_OTHER_PRIOR and best.match in ("name", "alias", "variant") and not _acronym(span, best):
+    elif (
+        best.prior >= MIN_OTHER_PRIOR.get(label, MIN_OTHER_PRIOR_DEFAULT)
+        and best.match in ("name", "alias", "variant")
+        and not _acronym(span, best)
+    ):
         confidence = 0.6
     else:
         return None
@@ -188,21 +216,23 @@ def _judge(doc: Doc, span: Span, label: str, gazetteer: Gazetteer, person_words:
 
 
 def _nested_in(doc: Doc, span: Span, gazetteer: Gazetteer) -> Iterator[Toponym]:
-    """Places named inside an organisation or facility name ("Norfolk High School", "Port of Los Angeles")."""
-    words = [t.lower_ for t in span]
-    if len(span) >= 3 and words[0] in OF_PLACE_HEADS and words[1] == "of":
-        inner = span[2:]
-        if _is_place_name(inner, gazetteer):
-            yield _toponym(inner, "ORG", 0.6, nested=True)
-            return
-    for size in range(min(4, len(span) - 1), 0, -1):
-        head = span[:size]
-        if not all(t.text[:1].isupper() for t in head) or not span[size].text[:1].isupper():
-            continue
-        head = _with_area_word(doc, head) if size + 1 < len(span) else head
-        if _is_place_name(head, gazetteer):
-            yield _toponym(head, "ORG", 0.6, nested=True)
-            return
+    """The place named inside an organisation or facility name: the leftmost, longest run of
+    capitalised words that names a place ("Norfolk" in "Norfolk High School", "Los Angeles" in
+    "Port of Los Angeles", "Kentucky" in "Eastern Kentucky University"). Only names with an
+    organisation word count as organisation names, whatever NER called them."""
+    tokens = list(span)
+    if not any(t.lower_ in ORG_WORDS for t in tokens):
+        return
+    for start in range(len(tokens)):
+        for size in range(min(4, len(tokens) - start), 0, -1):
+            inner = span[start : start + size]
+            if inner.text == span.text or not all(t.text[:1].isupper() for t in inner):
+                continue
+            if inner[0].lower_ in ORG_WORDS or inner[0].lower_ in DIRECTION_WORDS:
+                continue
+            if _is_place_name(inner, gazetteer):
+                yield _toponym(inner, span.label_ or "ORG", 0.6, nested=True)
+                return
 
 
 def _is_place_name(span: Span, gazetteer: Gazetteer) -> bool:
@@ -294,12 +324,14 @@ def _trim(doc: Doc, span: Span) -> Span | None:
 
 
 def _person_words(doc: Doc) -> frozenset[str]:
-    """Words of multi-word person names in the article ("Dmytro Kuleba" -> dmytro, kuleba)."""
-    words = set()
-    for ent in doc.ents:
-        if ent.label_ == "PERSON" and len(ent) > 1:
-            words.update(t.lower_ for t in ent if t.is_alpha and t.lower_ not in NAME_PARTICLES)
-    return frozenset(words)
+    """Surnames of the article's multi-word person names ("Dmytro Kuleba" -> kuleba): a person
+    named in full is later called by the surname alone. (Only the last word: NER also calls
+    "Alexandria Police" a person, and Alexandria must stay a place.)"""
+    return frozenset(
+        ent[-1].lower_
+        for ent in doc.ents
+        if ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].is_alpha and ent[-1].lower_ not in ORG_WORDS
+    )
 
 
 def _after_title(doc: Doc, span: Span) -> bool:
