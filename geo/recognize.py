@@ -62,7 +62,7 @@ DIRECTION_WORDS = frozenset(
     central upper lower greater inner outer mid""".split()
 )
 """Words that make a part of a place ("North Texas"); the place itself is the rest."""
-AREA_SUFFIXES = AREA_WORDS | {"county", "parish", "borough", "township"}
+AREA_SUFFIXES = AREA_WORDS | {"county", "parish", "borough", "township", "regions", "oblasts", "provinces"}
 FEATURE_WORDS = frozenset(
     """airfield airport airbase base river sea lake island islands strait bay gulf bridge dam canal
     peninsula mountains desert valley plant""".split()

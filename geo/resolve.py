@@ -1,40 +1,57 @@
 """Resolve each recognised toponym of an article to one gazetteer place, with a confidence.
 
-A reader resolves "Paris" with the rest of the article in mind, and so does this:
+A reader resolves "Paris" with the rest of the article in mind, and so does this. Every
+candidate of every name gets
 
-- the gazetteer's context-free prior (population, kind, how well the name matched);
-- explicit qualifiers: "Armyansk, Crimea", "Belgorod, Russia", "Paris, Texas" put the first
-  place inside the second;
-- the countries and admin areas the article is about (named places and demonyms, weighted by
-  how often they come up): candidates inside them gain;
-- coherence: a candidate close to the article's other places gains (a compact reading beats a
-  scattered one);
-- one sense per article: the same name means the same place throughout.
+    score = prior + SUPPORT_WEIGHT * support + qualifier bonus
 
-Choices are made by a few rounds of re-scoring, starting from the priors. The confidence is the
-chosen candidate's share of the softmax over its candidates' scores, times the recognition
-confidence.
+- ``prior``: the gazetteer's context-free plausibility (population, kind, match quality).
+- ``support``: how well the candidate fits the article's other names. For each other name,
+  the best-fitting of *its* candidates counts, weighted by how plausible that candidate is for
+  its own name: a place inside a country or admin area the article names, or near a place it
+  names (a kernel on distance), fits. Looking at all candidates of the other names, not only at
+  their favourites, lets a local reading win as a whole: "Paris" and "Henry County" are both
+  in Tennessee, although each alone would go to France and Georgia. Demonyms ("Ukrainian")
+  count as names of their country.
+- qualifiers: "Armyansk, Crimea", "Belgorod, Russia", "Paris, Texas" put the first place
+  inside the second.
+
+An admin area reached only through a bare name it shares with its city ("Kherson" for the
+oblast) gets no support: the places around it support the city just as well, and a reader
+takes a bare "Kherson" for the city unless the text says "region" or "oblast".
+
+One name means one place throughout an article. A second round re-weights the other names'
+candidates by the first round's result. The confidence is the share of the softmax over a
+name's candidate scores that falls within ``SAME_PLACE_KM`` of the chosen place (Kyiv the city
+and Kyiv the city-region are one answer), times the recognition confidence.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from gazetteer import Candidate, Gazetteer, Place, haversine_km
-from gazetteer.normalize import name_key
+import numpy as np
+
+from gazetteer import Candidate, Gazetteer, Place
+from gazetteer.normalize import name_key, split_area_suffix
 from geo.recognize import Toponym
 
-ROUNDS = 3
-CANDIDATES = 25
-COUNTRY_WEIGHT = 1.2
-ADMIN1_WEIGHT = 1.0
-PROXIMITY_WEIGHT = 1.5
-PROXIMITY_KM = 400.0
-QUALIFIER_WEIGHT = 6.0
+CANDIDATES = 15
+"""Candidates kept per name, best priors first."""
+SUPPORT_WEIGHT = 3.5
+PROXIMITY_KM = 80.0
+COUNTRY_FIT = 0.4
+"""Fit of a place with a country that contains it (weak: countries are big)."""
+ADMIN_FIT = 1.0
+"""Fit of a place with an admin area that contains it."""
+PLAUSIBILITY_POWER = 0.5
+"""How much another name's candidate counts is its softmax share to this power."""
+MAX_NAME_WEIGHT = 2.0
+QUALIFIER_BONUS = 8.0
 SAME_PLACE_KM = 25.0
-CONTAINER_KINDS = frozenset({"country", "continent", "region"})
+ROUNDS = 2
+EARTH_RADIUS_KM = 6371.0088
+AREA_KINDS = frozenset({"country", "continent"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,131 +66,152 @@ class Resolution:
 
 @dataclass(slots=True)
 class _Name:
+    """One distinct name of the article, its mentions and its candidates."""
+
     key: str
     toponyms: list[Toponym]
     candidates: list[Candidate]
-    qualifiers: set[str]
-    choice: int = 0
-
-
-def _qualifier_pairs(text: str, toponyms: list[Toponym]) -> list[tuple[Toponym, Toponym]]:
-    """(place, qualifier) pairs written "Place, Qualifier" ("Armyansk, Crimea")."""
-    pairs = []
-    for first, second in zip(toponyms, toponyms[1:]):
-        between = text[first.end : second.start]
-        if between.strip() == "," and len(between) <= 3:
-            pairs.append((first, second))
-    return pairs
-
-
-def _place_in(place: Place, container: Place) -> bool:
-    if container.kind == "country":
-        return place.country_code == container.country_code and place.id != container.id
-    if container.kind == "region" and container.subkind == "admin1":
-        return place.admin1_code == container.admin1_code and place.id != container.id
-    if container.kind == "region":
-        return place.country_code == container.country_code and place.id != container.id
-    return False
-
-
-def _location_share(candidates: list[Candidate], scores: list[float], index: int) -> float:
-    """Softmax share of the chosen candidate's location: candidates within ``SAME_PLACE_KM`` of it
-    (Kyiv the city and Kyiv the city-region) count as the same answer."""
-    top = max(scores)
-    weights = [math.exp(s - top) for s in scores]
-    chosen = candidates[index].place
-    same = sum(
-        w
-        for c, w in zip(candidates, weights)
-        if haversine_km(c.place.lat, c.place.lon, chosen.lat, chosen.lon) <= SAME_PLACE_KM
-    )
-    return same / sum(weights)
 
 
 def resolve(text: str, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[Resolution]:
-    """Resolve an article's toponyms (demonyms included as context) to places."""
-    names: dict[str, _Name] = {}
-    demonym_countries: Counter[str] = Counter()
-    for toponym in toponyms:
-        if toponym.demonym:
-            code = gazetteer.demonym_country(toponym.text)
-            if code:
-                demonym_countries[code] += 1
-            continue
-        key = name_key(toponym.text)
-        if key not in names:
-            fuzzy = toponym.label in ("GPE", "LOC")
-            names[key] = _Name(key, [], gazetteer.candidates(toponym.text, fuzzy=fuzzy, limit=CANDIDATES), set())
-        names[key].toponyms.append(toponym)
-
-    plain = [t for t in toponyms if not t.demonym]
-    for place_toponym, qualifier in _qualifier_pairs(text, plain):
-        names[name_key(place_toponym.text)].qualifiers.add(name_key(qualifier.text))
-
-    scores: dict[str, list[float]] = {}
-    for _ in range(ROUNDS):
-        chosen = {key: n.candidates[n.choice].place for key, n in names.items() if n.candidates}
-        weights = {key: len(n.toponyms) for key, n in names.items()}
-        countries: Counter[str] = Counter(demonym_countries)
-        admin1s: Counter[str] = Counter()
-        for key, place in chosen.items():
-            if place.country_code:
-                countries[place.country_code] += weights[key]
-            if place.admin1_code:
-                admin1s[place.admin1_code] += weights[key]
-        for key, name in names.items():
-            scores[key] = [
-                _score(candidate, key, name, chosen, weights, countries, admin1s) for candidate in name.candidates
-            ]
-            if scores[key]:
-                name.choice = max(range(len(scores[key])), key=scores[key].__getitem__)
-
+    """Resolve an article's toponyms (demonyms and nested names included) to places."""
+    names = _names(toponyms, gazetteer)
+    flat = [(i, c) for i, name in enumerate(names) for c in name.candidates]
+    chosen: dict[int, int] = {}
+    shares: dict[int, float] = {}
+    if flat:
+        scores = _scores(text, names, flat)
+        for i, name in enumerate(names):
+            rows = [row for row, (owner, _) in enumerate(flat) if owner == i]
+            if rows:
+                best = max(rows, key=lambda row: scores[row])
+                chosen[i] = best
+                shares[i] = _location_share(flat, scores, rows, best)
     resolutions = []
+    index = {name.key: i for i, name in enumerate(names)}
     for toponym in toponyms:
-        if toponym.demonym:
-            code = gazetteer.demonym_country(toponym.text)
-            place = gazetteer.country(code) if code else None
-            resolutions.append(Resolution(toponym, place, toponym.confidence if place else 0.0, "demonym"))
-            continue
-        name = names[name_key(toponym.text)]
-        if not name.candidates:
+        i = index[_key(toponym, gazetteer)]
+        if i not in chosen:
             resolutions.append(Resolution(toponym, None, 0.0, None))
             continue
-        chosen = name.candidates[name.choice]
-        share = _location_share(name.candidates, scores[name.key], name.choice)
-        resolutions.append(Resolution(toponym, chosen.place, round(share * toponym.confidence, 3), chosen.match))
+        candidate = flat[chosen[i]][1]
+        match = "demonym" if toponym.demonym else candidate.match
+        resolutions.append(Resolution(toponym, candidate.place, round(shares[i] * toponym.confidence, 3), match))
     return resolutions
 
 
-def _score(
-    candidate: Candidate,
-    key: str,
-    name: _Name,
-    chosen: dict[str, Place],
-    weights: dict[str, int],
-    countries: Counter[str],
-    admin1s: Counter[str],
-) -> float:
-    place = candidate.place
-    score = candidate.prior
-    own = chosen.get(key)
-    own_weight = weights[key]
-    if place.country_code:
-        others = countries[place.country_code] - (own_weight if own and own.country_code == place.country_code else 0)
-        score += COUNTRY_WEIGHT * math.log1p(max(others, 0))
-    if place.admin1_code and place.kind != "country":
-        others = admin1s[place.admin1_code] - (own_weight if own and own.admin1_code == place.admin1_code else 0)
-        score += ADMIN1_WEIGHT * math.log1p(max(others, 0))
-    for qualifier_key in name.qualifiers:
-        container = chosen.get(qualifier_key)
-        if container is not None and container.kind in CONTAINER_KINDS and _place_in(place, container):
-            score += QUALIFIER_WEIGHT
-    if place.kind not in ("country", "continent"):
-        closeness = [
-            math.exp(-haversine_km(place.lat, place.lon, other.lat, other.lon) / PROXIMITY_KM)
-            for other_key, other in chosen.items()
-            if other_key != key and other.kind not in ("country", "continent")
-        ]
-        if closeness:
-            score += PROXIMITY_WEIGHT * max(closeness)
-    return score
+def _key(toponym: Toponym, gazetteer: Gazetteer) -> str:
+    if toponym.demonym:
+        return f"demonym:{gazetteer.demonym_country(toponym.text)}"
+    return name_key(toponym.text)
+
+
+def _names(toponyms: list[Toponym], gazetteer: Gazetteer) -> list[_Name]:
+    names: dict[str, _Name] = {}
+    for toponym in toponyms:
+        key = _key(toponym, gazetteer)
+        if key not in names:
+            names[key] = _Name(key, [], _candidates(toponym, gazetteer))
+        names[key].toponyms.append(toponym)
+    return list(names.values())
+
+
+def _candidates(toponym: Toponym, gazetteer: Gazetteer) -> list[Candidate]:
+    if toponym.demonym:
+        code = gazetteer.demonym_country(toponym.text)
+        country = gazetteer.country(code) if code else None
+        return [Candidate(country, "demonym", toponym.text, 100.0, 10.0)] if country else []
+    fuzzy = toponym.label in ("GPE", "LOC")
+    return gazetteer.candidates(toponym.text, fuzzy=fuzzy, limit=CANDIDATES)
+
+
+def _scores(text: str, names: list[_Name], flat: list[tuple[int, Candidate]]) -> np.ndarray:
+    owner = np.array([i for i, _ in flat])
+    prior = np.array([c.prior for _, c in flat])
+    receives = np.array([c.match != "area" or split_area_suffix(names[i].key)[1] for i, c in flat])
+    fit = _fit_matrix([c.place for _, c in flat])
+    same_name = owner[:, None] == owner[None, :]
+    fit[same_name] = 0.0
+    weight = np.array([min(MAX_NAME_WEIGHT, float(len(names[i].toponyms))) for i in owner])
+    scores = prior + _qualifier_bonus(text, names, flat)
+    for _ in range(ROUNDS):
+        plausibility = _shares(scores, owner) ** PLAUSIBILITY_POWER
+        weighted = fit * plausibility[None, :]
+        support = np.zeros(len(flat))
+        for i in np.unique(owner):
+            columns = owner == i
+            support += weight[columns][0] * weighted[:, columns].max(axis=1)
+        scores = prior + SUPPORT_WEIGHT * support * receives + _qualifier_bonus(text, names, flat)
+    return scores
+
+
+def _fit_matrix(places: list[Place]) -> np.ndarray:
+    """How well place i fits with place j: containment in a country or admin area, or nearness."""
+    lat = np.radians([p.lat for p in places])
+    lon = np.radians([p.lon for p in places])
+    dlat = lat[:, None] - lat[None, :]
+    dlon = lon[:, None] - lon[None, :]
+    a = np.sin(dlat / 2) ** 2 + np.cos(lat[:, None]) * np.cos(lat[None, :]) * np.sin(dlon / 2) ** 2
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    pointlike = np.array([p.kind not in AREA_KINDS for p in places])
+    fit = np.exp(-km / PROXIMITY_KM) * (pointlike[:, None] & pointlike[None, :])
+    country = np.array([p.country_code or "" for p in places])
+    admin1 = np.array([p.admin1_code or "" for p in places])
+    is_country = np.array([p.kind == "country" for p in places])
+    is_admin1 = np.array([p.subkind == "admin1" for p in places])
+    same_country = (country[:, None] == country[None, :]) & (country[:, None] != "")
+    same_admin1 = (admin1[:, None] == admin1[None, :]) & (admin1[:, None] != "")
+    contains = (same_country & (is_country[:, None] | is_country[None, :])) * COUNTRY_FIT
+    contains = np.maximum(contains, (same_admin1 & (is_admin1[:, None] | is_admin1[None, :])) * ADMIN_FIT)
+    return np.maximum(fit, contains)
+
+
+def _shares(scores: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """Softmax of scores within each name."""
+    shares = np.empty_like(scores)
+    for i in np.unique(owner):
+        rows = owner == i
+        weights = np.exp(scores[rows] - scores[rows].max())
+        shares[rows] = weights / weights.sum()
+    return shares
+
+
+def _qualifier_bonus(text: str, names: list[_Name], flat: list[tuple[int, Candidate]]) -> np.ndarray:
+    """A bonus for candidates inside the place written right after them ("Paris, Texas")."""
+    bonus = np.zeros(len(flat))
+    index = {name.key: i for i, name in enumerate(names)}
+    toponyms = sorted((t for name in names for t in name.toponyms if not t.demonym), key=lambda t: t.start)
+    pairs = {
+        (index[name_key(first.text)], index[name_key(second.text)])
+        for first, second in zip(toponyms, toponyms[1:])
+        if text[first.end : second.start].strip() == "," and second.start - first.end <= 3
+    }
+    for inner, outer in pairs:
+        containers = [c.place for i, c in flat if i == outer and c.place.kind in ("country", "region")]
+        for row, (i, candidate) in enumerate(flat):
+            if i == inner and any(_inside(candidate.place, container) for container in containers):
+                bonus[row] = QUALIFIER_BONUS
+    return bonus
+
+
+def _inside(place: Place, container: Place) -> bool:
+    if place.id == container.id:
+        return False
+    if container.kind == "country":
+        return place.country_code == container.country_code
+    if container.subkind == "admin1":
+        return place.admin1_code == container.admin1_code
+    return place.country_code == container.country_code
+
+
+def _location_share(flat: list[tuple[int, Candidate]], scores: np.ndarray, rows: list[int], best: int) -> float:
+    """Softmax share of the chosen candidate's location among its name's candidates."""
+    chosen = flat[best][1].place
+    values = scores[rows]
+    weights = np.exp(values - values.max())
+    lat = np.radians([flat[r][1].place.lat for r in rows])
+    lon = np.radians([flat[r][1].place.lon for r in rows])
+    clat, clon = np.radians(chosen.lat), np.radians(chosen.lon)
+    a = np.sin((lat - clat) / 2) ** 2 + np.cos(lat) * np.cos(clat) * np.sin((lon - clon) / 2) ** 2
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return float(weights[km <= SAME_PLACE_KM].sum() / weights.sum())
