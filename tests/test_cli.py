@@ -1,0 +1,134 @@
+"""``python -m geo parse | ingest | evaluate``: the contract other tools rely on."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+
+
+def _geo(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "geo", "--processes", "1", *args], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def mixed_folder(tmp_path_factory) -> Path:
+    """The seeds, plus one article as JSON Lines, plus one bad input of each kind."""
+    folder = tmp_path_factory.mktemp("mixed")
+    for seed in SEEDS.iterdir():
+        shutil.copy(seed, folder / seed.name)
+    rows = [
+        {"id": "row-1", "title": "Row one", "date": "2022-03-01", "text": "Ukrainian troops held Kharkiv.  Shelling hit Kyiv."},
+        "not json at all",
+        {"id": "row-3", "text": ""},
+    ]
+    (folder / "rows.jsonl").write_text(
+        "\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n", encoding="utf-8"
+    )
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" * 100)
+    (folder / "latin1.txt").write_bytes("Kiev est la capitale de l'Ukraine. Caf\xe9".encode("latin-1"))
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def parsed_mixed(mixed_folder) -> tuple[subprocess.CompletedProcess, list[dict]]:
+    result = _geo("parse", str(mixed_folder), "--with-text")
+    return result, [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_parse_prints_one_json_object_per_article(parsed_mixed):
+    result, articles = parsed_mixed
+    assert sorted(a["id"] for a in articles) == sorted([p.stem for p in SEEDS.iterdir()] + ["row-1"])
+    for article in articles:
+        assert set(article) >= {"id", "source", "title", "date", "date_estimated", "mentions"}
+        for mention in article["mentions"]:
+            assert set(mention) >= {"text", "start", "end", "score", "place"}
+            assert set(mention["place"]) >= {"name", "lat", "lon", "kind", "country_code", "geonameid"}
+            assert mention["place"]["kind"] in {"continent", "country", "region", "city", "feature"}
+
+
+def test_file_offsets_point_into_the_cleaned_text(parsed_mixed):
+    _, articles = parsed_mixed
+    for article in articles:
+        if article["source"].endswith(".txt"):
+            for mention in article["mentions"]:
+                assert article["text"][mention["start"] : mention["end"]] == mention["text"]
+
+
+def test_row_offsets_point_into_the_text_as_given(parsed_mixed):
+    _, articles = parsed_mixed
+    row = next(a for a in articles if a["id"] == "row-1")
+    given = "Ukrainian troops held Kharkiv.  Shelling hit Kyiv."
+    assert {given[m["start"] : m["end"]] for m in row["mentions"]} == {"Kharkiv", "Kyiv"}
+    assert row["title"] == "Row one" and row["date"] == "2022-03-01" and row["date_estimated"] is False
+
+
+def test_bad_inputs_are_reported_one_line_each_and_exit_status_is_2(parsed_mixed, mixed_folder):
+    result, _ = parsed_mixed
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    reported = {line.split(": ")[0].removeprefix("skipped ") for line in lines}
+    assert reported == {
+        str(mixed_folder / "rows.jsonl") + "#2",
+        str(mixed_folder / "rows.jsonl") + "#3",
+        str(mixed_folder / "empty.txt"),
+        str(mixed_folder / "binary.txt"),
+        str(mixed_folder / "latin1.txt"),
+        str(mixed_folder / "notes.pdf"),
+    }
+    reasons = " ".join(lines)
+    for reason in ("malformed JSON", "no text", "empty", "binary", "UTF-8", "unsupported file type .pdf"):
+        assert reason in reasons
+
+
+def test_seed_dates(parsed_mixed):
+    _, articles = parsed_mixed
+    dates = {a["id"][:3]: (a["date"], a["date_estimated"]) for a in articles}
+    assert dates["000"] == ("2022-02-26", False)
+    assert dates["004"] == ("2022-02-28", False)
+    assert dates["003"] == ("2022-03-17", True)
+
+
+def test_parse_of_clean_input_exits_0_and_all_toponyms_flags_demonyms():
+    result = _geo("parse", str(SEEDS / "000_04ec2b7c7e823c78.txt"), "--all-toponyms")
+    assert result.returncode == 0 and result.stderr == ""
+    mentions = json.loads(result.stdout)["mentions"]
+    demonyms = [m for m in mentions if m.get("demonym")]
+    assert demonyms and {m["place"]["name"] for m in demonyms} >= {"Russia", "Ukraine"}
+
+
+def test_ingest_then_ingest_again(tmp_path):
+    db = tmp_path / "store.duckdb"
+    first = _geo("ingest", str(SEEDS), "--db", str(db))
+    assert first.returncode == 0, first.stderr
+    assert "5 added" in first.stderr
+    second = _geo("ingest", str(SEEDS), "--db", str(db))
+    assert "0 added" in second.stderr and "5 unchanged" in second.stderr
+
+
+def test_evaluate_scores_a_gold_corpus(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    text = "Shelling hit Kharkiv and Kyiv on Friday, officials in Lviv said."
+    toponyms = [
+        {"start": 13, "end": 20, "name": "Kharkiv", "lat": 49.98081, "lon": 36.25272, "geonameid": 706483},
+        {"start": 25, "end": 29, "name": "Kyiv", "lat": 50.45466, "lon": 30.5238, "geonameid": 703448},
+        {"start": 55, "end": 59, "name": "Lviv", "lat": 49.83826, "lon": 24.02324, "geonameid": 702550},
+        {"start": 0, "end": 8, "name": "Shelling", "lat": None, "lon": None, "geonameid": None},
+    ]
+    gold.write_text(json.dumps({"id": "d1", "text": text, "toponyms": toponyms}) + "\n", encoding="utf-8")
+    result = _geo("evaluate", str(gold), "--json")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["gold_toponyms"] == 3
+    assert figures["places"]["f1"] == 1.0 and figures["places"]["accuracy_161km"] == 1.0
+    table = _geo("evaluate", str(gold)).stdout
+    assert "acc@161" in table and "places" in table and "all_toponyms" in table

@@ -1,0 +1,105 @@
+"""The DuckDB store: idempotent, replaces changed articles, survives interruptions."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from gazetteer import Place
+from geo.article import Article, content_hash
+from geo.parse import Mention, ParsedArticle
+from geo.store import Store, place_key
+
+ROOT = Path(__file__).resolve().parents[1]
+KYIV = Place(1, "Kyiv", "city", "capital", "UA", "Kyiv", "UA.12", 50.45466, 30.5238, 2952301, 703448, "geonames cities500")
+SEA = Place(2, "Black Sea", "feature", "sea", None, None, None, 44.0, 35.0, 50000000, None, "features.tsv")
+
+
+def _parsed(article_id: str, text: str, places=(KYIV,)) -> ParsedArticle:
+    article = Article(article_id, f"{article_id}.txt", text, "Title", None, False, None, None, content_hash("Title", None, text))
+    mentions = tuple(
+        Mention(place.name, i * 10, i * 10 + len(place.name), 0.9, place, "name", 0, len(text))
+        for i, place in enumerate(places)
+    )
+    return ParsedArticle(article, mentions)
+
+
+def test_ingest_is_idempotent(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    first = store.ingest([_parsed("a", "Kyiv text"), _parsed("b", "Other Kyiv text")])
+    assert first.added == ["a", "b"] and first.mentions == 2
+    again = store.ingest([_parsed("a", "Kyiv text"), _parsed("b", "Other Kyiv text")])
+    assert again.unchanged == ["a", "b"] and again.added == [] and again.mentions == 0
+    assert store.counts() == {"articles": 2, "places": 1, "mentions": 2}
+
+
+def test_a_changed_article_replaces_its_mentions(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    store.ingest([_parsed("a", "Kyiv text", places=(KYIV, SEA))])
+    report = store.ingest([_parsed("a", "Kyiv text, revised", places=(KYIV,))])
+    assert report.replaced == ["a"]
+    mentions = store.mentions_frame()
+    assert list(mentions["place"]) == ["Kyiv"]
+    assert store.article("a")["text"] == "Kyiv text, revised"
+
+
+def test_the_same_text_under_another_id_is_a_duplicate(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    store.ingest([_parsed("a", "Kyiv text")])
+    report = store.ingest([_parsed("copy", "Kyiv text")])
+    assert report.duplicates == [("copy", "a")]
+    assert store.counts()["articles"] == 1
+
+
+def test_place_keys_survive_gazetteer_rebuilds():
+    assert place_key(KYIV) == "geonames:703448"
+    assert place_key(dataclasses.replace(KYIV, id=999)) == "geonames:703448"
+    assert place_key(SEA) == "features.tsv:feature:Black Sea"
+
+
+def test_an_error_midway_keeps_what_was_stored(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    store.ingest([_parsed("a", "Kyiv text")])
+
+    def failing():
+        yield _parsed("b", "More Kyiv text")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        store.ingest(failing())
+    assert store.counts() == {"articles": 2, "places": 1, "mentions": 2}
+
+
+def test_a_killed_ingest_leaves_every_article_whole(tmp_path):
+    path = tmp_path / "s.duckdb"
+    Store(path).ingest([_parsed("kept", "Kyiv text")])
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from test_store import _parsed, KYIV, SEA
+        from geo.store import Store
+
+        def articles():
+            for i in range(50):
+                if i == 20:
+                    os.kill(os.getpid(), signal.SIGKILL)
+                yield _parsed(f"n{{i}}", f"Text {{i}} about Kyiv and the sea", places=(KYIV, SEA))
+
+        Store({str(path)!r}).ingest(articles())
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True)
+    assert result.returncode == -9
+    store = Store(path)
+    counts = store.counts()
+    assert counts["articles"] == 21
+    assert counts["mentions"] == 1 + 2 * 20
+    mentions = store.mentions_frame()
+    assert mentions.groupby("article_id").size().drop("kept").eq(2).all()
