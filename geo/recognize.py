@@ -62,7 +62,11 @@ DIRECTION_WORDS = frozenset(
     central upper lower greater inner outer mid""".split()
 )
 """Words that make a part of a place ("North Texas"); the place itself is the rest."""
-AREA_SUFFIXES = AREA_WORDS | {"county", "parish", "borough", "township", "regions", "oblasts", "provinces"}
+AREA_SUFFIXES = AREA_WORDS | {"county", "parish", "borough", "township"}
+PLURAL_AREAS = {
+    "counties": "County", "parishes": "Parish", "regions": "region", "oblasts": "oblast",
+    "provinces": "province", "states": "state", "districts": "district",
+}  # fmt: skip
 FEATURE_WORDS = frozenset(
     """airfield airport airbase base river sea lake island islands strait bay gulf bridge dam canal
     peninsula mountains desert valley plant""".split()
@@ -99,16 +103,26 @@ class Toponym:
     confidence: float
     demonym: bool = False
     nested: bool = False
+    query: str | None = None
+    """The name to look up when it is not the text itself ("Baker County" for the "Baker" of
+    "Nassau and Baker counties")."""
+
+    @property
+    def name(self) -> str:
+        """What to look the toponym up as in the gazetteer."""
+        return self.query or self.text
 
 
 def find_toponyms(doc: Doc, gazetteer: Gazetteer) -> list[Toponym]:
-    """Toponyms in a processed doc, in text order, without overlaps."""
+    """Toponyms in a processed doc, in text order, without overlaps (listed areas first: they
+    are the most specific reading of their span)."""
     person_words = _person_words(doc)
     found = _from_entities(doc, gazetteer, person_words)
     found += _from_datelines(doc, gazetteer)
     found += _qualifiers(doc, gazetteer, found)
     found += _misspellings(doc, found)
-    return [_with_full_stop(doc.text, t, gazetteer.abbreviations) for t in _without_overlaps(found)]
+    listed = _listed_areas(doc, gazetteer)
+    return [_with_full_stop(doc.text, t, gazetteer.abbreviations) for t in _without_overlaps(listed + found)]
 
 
 def _with_full_stop(text: str, toponym: Toponym, abbreviations: frozenset[str]) -> Toponym:
@@ -279,6 +293,36 @@ def _qualifiers(doc: Doc, gazetteer: Gazetteer, found: list[Toponym]) -> list[To
     return extra
 
 
+def _listed_areas(doc: Doc, gazetteer: Gazetteer) -> list[Toponym]:
+    """Each name of a list before a plural area word: "Nassau and Baker counties" names Nassau
+    County and Baker County; "the Donetsk and Luhansk regions", two oblasts."""
+    found = []
+    for token in doc:
+        singular = PLURAL_AREAS.get(token.lower_)
+        if singular is None:
+            continue
+        i = token.i - 1
+        while i >= 0:
+            start = i
+            while start > 0 and doc[start - 1].text[:1].isupper() and doc[start - 1].lower_ not in LEADING_WORDS:
+                start -= 1
+            name = doc[start : i + 1]
+            if not name.text[:1].isupper() or not all(t.text[:1].isupper() for t in name):
+                break
+            query = f"{name.text} {singular}"
+            best = next(iter(gazetteer.candidates(query, kind="region", fuzzy=False, limit=1)), None)
+            if best is None or best.match in ("translit", "fuzzy"):
+                break
+            found.append(Toponym(name.start_char, name.end_char, name.text, "LIST", 0.8, query=query))
+            i = start - 1
+            if i < 0 or doc[i].lower_ not in {",", "and", "or", "&"}:
+                break
+            i -= 1
+            if i >= 0 and doc[i].text == ",":
+                i -= 1
+    return found
+
+
 def _misspellings(doc: Doc, found: list[Toponym]) -> list[Toponym]:
     """Capitalised words outside any entity that misspell a place the article names ("Mauripol")."""
     names = {t.text for t in found if not t.demonym and not t.nested and len(t.text) >= 5}
@@ -300,7 +344,7 @@ def _misspellings(doc: Doc, found: list[Toponym]) -> list[Toponym]:
 
 
 def _without_overlaps(found: list[Toponym]) -> list[Toponym]:
-    """Keep, of overlapping toponyms, the first found (entities before datelines before the rest)."""
+    """Keep, of overlapping toponyms, the first in ``found``."""
     kept: list[Toponym] = []
     for toponym in found:
         if all(toponym.end <= k.start or toponym.start >= k.end for k in kept):

@@ -103,7 +103,7 @@ def resolve(text: str, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[Re
 def _key(toponym: Toponym, gazetteer: Gazetteer) -> str:
     if toponym.demonym:
         return f"demonym:{gazetteer.demonym_country(toponym.text)}"
-    return name_key(toponym.text)
+    return name_key(toponym.name)
 
 
 def _names(toponyms: list[Toponym], gazetteer: Gazetteer) -> list[_Name]:
@@ -122,7 +122,7 @@ def _candidates(toponym: Toponym, gazetteer: Gazetteer) -> list[Candidate]:
         country = gazetteer.country(code) if code else None
         return [Candidate(country, "demonym", toponym.text, 100.0, 10.0)] if country else []
     fuzzy = toponym.label in ("GPE", "LOC")
-    return gazetteer.candidates(toponym.text, fuzzy=fuzzy, limit=CANDIDATES)
+    return gazetteer.candidates(toponym.name, fuzzy=fuzzy, limit=CANDIDATES)
 
 
 def _scores(text: str, names: list[_Name], flat: list[tuple[int, Candidate]]) -> np.ndarray:
@@ -182,7 +182,7 @@ def _qualifier_bonus(text: str, names: list[_Name], flat: list[tuple[int, Candid
     index = {name.key: i for i, name in enumerate(names)}
     toponyms = sorted((t for name in names for t in name.toponyms if not t.demonym), key=lambda t: t.start)
     pairs = {
-        (index[name_key(first.text)], index[name_key(second.text)])
+        (index[name_key(first.name)], index[name_key(second.name)])
         for first, second in zip(toponyms, toponyms[1:])
         if text[first.end : second.start].strip() == "," and second.start - first.end <= 3
     }

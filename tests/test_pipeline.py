@@ -167,3 +167,12 @@ def test_parallel_parse_matches_serial(gazetteer, seeds):
     parallel = Geoparser(gazetteer, processes=2)
     for parsed in parallel.parse(articles):
         assert parsed.mentions == seeds[parsed.article.id].mentions
+
+
+def test_each_name_of_a_list_of_areas(geoparser):
+    found = _resolved(geoparser, "Shelling continued in the Donetsk and Luhansk regions on Sunday.")
+    assert found["Donetsk"][:2] == ("Donetska oblast", "region")
+    assert found["Luhansk"][:2] == ("Luhanska oblast", "region")
+    counties = _resolved(geoparser, "Storms hit Harvey, Harper and Kingman counties in Kansas.")
+    assert {counties[n][0] for n in ("Harvey", "Harper", "Kingman")} == {"Harvey County", "Harper County", "Kingman County"}
+    assert {counties[n][3] for n in ("Harvey", "Harper", "Kingman")} == {"Kansas"}
