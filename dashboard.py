@@ -9,6 +9,7 @@ served from ``static/``, which the first start unpacks from installed packages.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import os
@@ -22,10 +23,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import view, webmap
+from geo.article import Article
 from geo.assets import ensure_static
 from geo.parse import Geoparser
 from geo.read import read_articles
-from geo.store import Store
+from geo.store import IngestReport, Store
 
 STORE_PATH = Path(os.environ.get("DATELINE_DB", "dateline.duckdb"))
 SEEDS = Path(__file__).resolve().parent / "seeds"
@@ -53,13 +55,8 @@ def stored(path: str, version: float) -> tuple[pd.DataFrame, dict[str, str]]:
     return store.mentions_frame(), store.article_texts()
 
 
-def ingest(paths: list[Path], label: str) -> None:
-    """Read, parse and store files, showing progress and every rejected input."""
-    articles, problems = read_articles(paths)
-    for problem in problems:
-        st.warning(f"Skipped {problem.source}: {problem.reason}", icon="⚠️")
-    if not articles:
-        return
+def ingest(articles: list[Article], label: str) -> IngestReport:
+    """Parse and store articles with a progress bar."""
     progress = st.progress(0.0, text=f"{label}: parsing {len(articles)} articles…")
     parsed = []
     for done, item in enumerate(geoparser().parse(articles), start=1):
@@ -67,27 +64,56 @@ def ingest(paths: list[Path], label: str) -> None:
         progress.progress(done / len(articles), text=f"{label}: {done}/{len(articles)} articles")
     report = Store(STORE_PATH).ingest(parsed)
     progress.empty()
-    st.toast(f"{label}: {report.summary()}")
+    return report
+
+
+def first_start() -> None:
+    """Fill an empty store with the sample articles."""
+    articles, problems = read_articles([SEEDS])
+    for problem in problems:
+        st.warning(f"Skipped {problem}", icon="⚠️")
+    if articles:
+        ingest(articles, "First start: reading the sample articles")
 
 
 def upload_section() -> None:
-    files = st.sidebar.file_uploader(
-        "Add articles", type=UPLOAD_TYPES, accept_multiple_files=True, key="uploads",
-        help="Text, Markdown, HTML, JSON, JSON Lines or CSV (a `text` column). Bad files are reported and skipped.",
+    """Uploaded files go to the store; each file's outcome stays listed in the sidebar."""
+    with st.sidebar:
+        files = st.file_uploader(
+            "Add articles", type=UPLOAD_TYPES, accept_multiple_files=True, key="uploads",
+            help="Text, Markdown, HTML, JSON, JSON Lines or CSV (a `text` column). Bad files are reported and skipped.",
+        )
+        done = st.session_state.setdefault("uploaded_ids", set())
+        messages = st.session_state.setdefault("upload_messages", [])
+        fresh = [f for f in files or [] if f.file_id not in done]
+        if fresh:
+            messages.clear()
+            articles = []
+            with tempfile.TemporaryDirectory() as folder:
+                for upload in fresh:
+                    done.add(upload.file_id)
+                    name = Path(upload.name).name
+                    path = Path(folder) / name
+                    path.write_bytes(upload.getvalue())
+                    found, problems = read_articles([path])
+                    messages += [("warning", f"Skipped {name}{p.source.removeprefix(str(path))}: {p.reason}") for p in problems]
+                    articles += [uploaded(article, name, str(path)) for article in found]
+            if articles:
+                report = ingest(articles, "Upload")
+                messages.append(("success", f"Uploaded: {report.summary()}"))
+            stored.clear()
+        for level, message in messages:
+            (st.warning if level == "warning" else st.success)(message)
+
+
+def uploaded(article: Article, name: str, temporary: str) -> Article:
+    """An uploaded article, named after the uploaded file and identified by its content, so a
+    second, different upload with the same file name is a new article, not a replacement."""
+    return dataclasses.replace(
+        article,
+        id=f"{article.id}-{article.content_hash[:8]}",
+        source=f"upload: {name}{article.source.removeprefix(temporary)}",
     )
-    done = st.session_state.setdefault("uploaded_ids", set())
-    fresh = [f for f in files or [] if f.file_id not in done]
-    if not fresh:
-        return
-    with tempfile.TemporaryDirectory() as folder:
-        paths = []
-        for upload in fresh:
-            path = Path(folder) / Path(upload.name).name
-            path.write_bytes(upload.getvalue())
-            paths.append(path)
-            done.add(upload.file_id)
-        ingest(paths, "Upload")
-    stored.clear()
 
 
 def kinds_filter() -> tuple[str, ...]:
@@ -203,7 +229,7 @@ def main() -> None:
         st.session_state.place = st.query_params.get("place")
     store = Store(STORE_PATH)
     if store.counts()["articles"] == 0 and SEEDS.is_dir():
-        ingest([SEEDS], "First start: the sample articles")
+        first_start()
     upload_section()
     all_mentions, texts = stored(str(STORE_PATH), STORE_PATH.stat().st_mtime)
     if all_mentions.empty:
@@ -231,8 +257,8 @@ def main() -> None:
             play_controls(bounds)
         with left:
             start, end = st.slider(
-                "Dates", min_value=bounds[0], max_value=bounds[1], value=bounds, key="dates",
-                format="YYYY-MM-DD", bind="query-params",
+                "Dates", min_value=bounds[0], max_value=bounds[1], key="dates", format="YYYY-MM-DD",
+                bind="query-params", **({} if "dates" in st.session_state else {"value": bounds}),
             )
     filters = view.Filters(start, end, include_undated, kinds, min_score, query)
     mentions = view.filter_mentions(all_mentions, filters, texts)
@@ -284,9 +310,12 @@ def main() -> None:
         st.session_state.focus = (float(chosen["lat"]), float(chosen["lon"]))
         st.rerun()
 
-    st.sidebar.download_button("Export view as CSV", view.to_csv(mentions), "dateline-mentions.csv", "text/csv")
     st.sidebar.download_button(
-        "Export view as GeoJSON", view.to_geojson(mentions), "dateline-mentions.geojson", "application/geo+json"
+        "Export view as CSV", lambda: view.to_csv(mentions), "dateline-mentions.csv", "text/csv", on_click="ignore"
+    )
+    st.sidebar.download_button(
+        "Export view as GeoJSON", lambda: view.to_geojson(mentions), "dateline-mentions.geojson",
+        "application/geo+json", on_click="ignore",
     )
     if "article" in st.session_state:
         article_dialog(st.session_state.pop("article"), all_mentions, texts)

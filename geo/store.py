@@ -1,15 +1,19 @@
 """The store: articles, places and mentions in one DuckDB file.
 
 Idempotent: an article is identified by its id; ingesting it again with the same content hash
-changes nothing, with a different one replaces its row and all its mentions. Every article is
-written in its own transaction, so an interrupted run leaves each article either wholly old or
-wholly new, and nothing already stored is lost. Connections are short-lived so the dashboard and
-a command-line ingest can take turns on the same file.
+changes nothing, with a different one replaces its row and all its mentions. Articles are
+written in batches, each batch one transaction, so an interrupted run leaves every article
+either wholly old or wholly new, and nothing already stored is lost or damaged.
+
+Connections are short-lived so the dashboard and a command-line ingest can take turns on the
+same file. Within a process, one connection to a file is open at a time (the dashboard's
+sessions run in threads, and DuckDB refuses a second attach of a file that is being attached).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -60,6 +64,46 @@ CREATE TABLE IF NOT EXISTS mentions (
 """
 
 
+BATCH = 50
+"""Articles written per transaction."""
+ARTICLE_COLUMNS = ("id", "source", "title", "date", "date_estimated", "url", "text", "content_hash", "ingested_at")
+MENTION_COLUMNS = ("article_id", "start", "end", "text", "score", "match", "place_key", "sentence_start", "sentence_end")
+PLACE_COLUMNS = ("place_key", "name", "kind", "subkind", "country_code", "admin1", "lat", "lon", "population", "geonameid")
+
+
+_LOCKS: dict[Path, threading.RLock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _lock(path: Path) -> threading.RLock:
+    """The process-wide lock of one store file."""
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(path.resolve(), threading.RLock())
+
+
+def _batches(items: Iterable[ParsedArticle], size: int) -> Iterator[list[ParsedArticle]]:
+    chunk: list[ParsedArticle] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _insert(db: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many rows at once through a DataFrame (DuckDB's executemany goes row by row)."""
+    if not rows:
+        return
+    frame = pd.DataFrame(rows, columns=list(columns))
+    db.register("incoming", frame)
+    try:
+        db.execute(f'INSERT INTO {table} SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM incoming')
+    finally:
+        db.unregister("incoming")
+
+
 def place_key(place: Place) -> str:
     """A key that survives gazetteer rebuilds: the GeoNames id, else the curated feature's name."""
     if place.geonameid is not None:
@@ -97,93 +141,77 @@ class Store:
             db.execute(SCHEMA)
 
     @contextmanager
-    def _connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        if read_only and not self.path.exists():
-            raise FileNotFoundError(self.path)
-        db = duckdb.connect(str(self.path), read_only=read_only)
-        try:
-            yield db
-        finally:
-            db.close()
+    def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with _lock(self.path):
+            db = duckdb.connect(str(self.path))
+            try:
+                yield db
+            finally:
+                db.close()
 
-    def ingest(self, parsed: Iterable[ParsedArticle], report: IngestReport | None = None) -> IngestReport:
-        """Store parsed articles, one transaction each; see the module docstring for the rules."""
+    def ingest(
+        self, parsed: Iterable[ParsedArticle], report: IngestReport | None = None, batch: int = BATCH
+    ) -> IngestReport:
+        """Store parsed articles, ``batch`` articles a transaction; see the module docstring."""
         report = report or IngestReport()
         with self._connect() as db:
-            for item in parsed:
-                self._ingest_one(db, item, report)
+            for chunk in _batches(parsed, batch):
+                self._ingest_batch(db, chunk, report)
         return report
 
-    def _ingest_one(self, db: duckdb.DuckDBPyConnection, item: ParsedArticle, report: IngestReport) -> None:
-        article = item.article
-        stored = db.execute("SELECT content_hash FROM articles WHERE id = ?", [article.id]).fetchone()
-        if stored and stored[0] == article.content_hash:
-            report.unchanged.append(article.id)
+    def _ingest_batch(self, db: duckdb.DuckDBPyConnection, chunk: list[ParsedArticle], report: IngestReport) -> None:
+        ids = [item.article.id for item in chunk]
+        stored = dict(db.execute("SELECT id, content_hash FROM articles WHERE list_contains(?, id)", [ids]).fetchall())
+        hashes = [item.article.content_hash for item in chunk]
+        owners = dict(
+            db.execute("SELECT content_hash, id FROM articles WHERE list_contains(?, content_hash)", [hashes]).fetchall()
+        )
+        articles, mentions, places, written = [], [], {}, []
+        for item in chunk:
+            article = item.article
+            if stored.get(article.id) == article.content_hash:
+                report.unchanged.append(article.id)
+                continue
+            twin = owners.get(article.content_hash)
+            if article.id not in stored and twin is not None:
+                report.duplicates.append((article.id, twin))
+                continue
+            owners[article.content_hash] = article.id
+            now = dt.datetime.now()
+            articles.append((article.id, article.source, article.title, article.date, article.date_estimated,
+                             article.url, article.text, article.content_hash, now))
+            for m in item.mentions:
+                if m.place is not None:
+                    key = place_key(m.place)
+                    places[key] = m.place
+                    mentions.append((article.id, m.start, m.end, m.text, m.score, m.match, key,
+                                     m.sentence_start, m.sentence_end))
+            written.append(article.id)
+        if not written:
             return
-        if stored is None:
-            twin = db.execute(
-                "SELECT id FROM articles WHERE content_hash = ? LIMIT 1", [article.content_hash]
-            ).fetchone()
-            if twin:
-                report.duplicates.append((article.id, twin[0]))
-                return
+        place_rows = [
+            (key, p.name, p.kind, p.subkind, p.country_code, p.admin1, p.lat, p.lon, p.population, p.geonameid)
+            for key, p in places.items()
+        ]
         db.execute("BEGIN TRANSACTION")
         try:
-            db.execute("DELETE FROM mentions WHERE article_id = ?", [article.id])
-            db.execute("DELETE FROM articles WHERE id = ?", [article.id])
-            db.execute(
-                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    article.id,
-                    article.source,
-                    article.title,
-                    article.date,
-                    article.date_estimated,
-                    article.url,
-                    article.text,
-                    article.content_hash,
-                    dt.datetime.now(),
-                ],
-            )
-            rows, places = [], {}
-            for mention in item.mentions:
-                if mention.place is None:
-                    continue
-                key = place_key(mention.place)
-                places[key] = mention.place
-                rows.append(
-                    [
-                        article.id,
-                        mention.start,
-                        mention.end,
-                        mention.text,
-                        mention.score,
-                        mention.match,
-                        key,
-                        mention.sentence_start,
-                        mention.sentence_end,
-                    ]
-                )
-            if places:
-                db.executemany(
-                    "INSERT OR REPLACE INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        [key, p.name, p.kind, p.subkind, p.country_code, p.admin1, p.lat, p.lon, p.population, p.geonameid]
-                        for key, p in places.items()
-                    ],
-                )
-            if rows:
-                db.executemany("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            db.execute("DELETE FROM mentions WHERE list_contains(?, article_id)", [written])
+            db.execute("DELETE FROM articles WHERE list_contains(?, id)", [written])
+            _insert(db, "articles", ARTICLE_COLUMNS, articles)
+            _insert(db, "mentions", MENTION_COLUMNS, mentions)
+            db.execute("DELETE FROM places WHERE list_contains(?, place_key)", [list(places)])
+            _insert(db, "places", PLACE_COLUMNS, place_rows)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        (report.replaced if stored else report.added).append(article.id)
-        report.mentions += len(rows)
+        for article_id in written:
+            (report.replaced if article_id in stored else report.added).append(article_id)
+        report.mentions += len(mentions)
 
     def counts(self) -> dict[str, int]:
         """How many articles, places and mentions the store holds."""
-        with self._connect(read_only=True) as db:
+        with self._connect() as db:
             return {
                 table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
                 for table in ("articles", "places", "mentions")
@@ -191,7 +219,7 @@ class Store:
 
     def mentions_frame(self) -> pd.DataFrame:
         """Every mention with its place and its article's title, date and source."""
-        with self._connect(read_only=True) as db:
+        with self._connect() as db:
             return db.execute(
                 """
                 SELECT m.article_id, m.start, m."end", m.text, m.score, m.match,
@@ -207,7 +235,7 @@ class Store:
 
     def article(self, article_id: str) -> dict | None:
         """One stored article with its text."""
-        with self._connect(read_only=True) as db:
+        with self._connect() as db:
             row = db.execute("SELECT * FROM articles WHERE id = ?", [article_id]).fetchone()
             if row is None:
                 return None
@@ -216,12 +244,12 @@ class Store:
 
     def article_texts(self) -> dict[str, str]:
         """Every stored article's cleaned text, by id (the offsets of mentions point into it)."""
-        with self._connect(read_only=True) as db:
+        with self._connect() as db:
             return dict(db.execute("SELECT id, text FROM articles").fetchall())
 
     def articles_frame(self) -> pd.DataFrame:
         """Every article without its text (id, source, title, date, estimated, url)."""
-        with self._connect(read_only=True) as db:
+        with self._connect() as db:
             return db.execute(
                 "SELECT id, source, title, date, date_estimated, url, length(text) AS characters FROM articles"
             ).df()

@@ -62,7 +62,7 @@ def test_place_keys_survive_gazetteer_rebuilds():
     assert place_key(SEA) == "features.tsv:feature:Black Sea"
 
 
-def test_an_error_midway_keeps_what_was_stored(tmp_path):
+def test_an_error_midway_keeps_every_committed_batch(tmp_path):
     store = Store(tmp_path / "s.duckdb")
     store.ingest([_parsed("a", "Kyiv text")])
 
@@ -72,6 +72,9 @@ def test_an_error_midway_keeps_what_was_stored(tmp_path):
 
     with pytest.raises(KeyboardInterrupt):
         store.ingest(failing())
+    assert store.counts() == {"articles": 1, "places": 1, "mentions": 1}
+    with pytest.raises(KeyboardInterrupt):
+        store.ingest(failing(), batch=1)
     assert store.counts() == {"articles": 2, "places": 1, "mentions": 2}
 
 
@@ -92,7 +95,7 @@ def test_a_killed_ingest_leaves_every_article_whole(tmp_path):
                     os.kill(os.getpid(), signal.SIGKILL)
                 yield _parsed(f"n{{i}}", f"Text {{i}} about Kyiv and the sea", places=(KYIV, SEA))
 
-        Store({str(path)!r}).ingest(articles())
+        Store({str(path)!r}).ingest(articles(), batch=5)
         """
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True)
