@@ -73,6 +73,7 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 INDEXES = """
 CREATE INDEX places_lat ON places (lat);
 CREATE INDEX places_geonameid ON places (geonameid);
+CREATE INDEX places_kind_country ON places (kind, country_code);
 """
 
 

@@ -103,7 +103,7 @@ class Gazetteer:
         self.abbreviations = frozenset(row[0] for row in self._db.execute("SELECT surface FROM abbreviations"))
         """Curated abbreviations whose full stop is part of the name ("Ky.", "U.S.", "W.Va.")."""
         self._cache_size = cache_size
-        self._cache: dict[tuple[str, bool], list[Candidate]] = {}
+        self._cache: dict[tuple[str, bool | None], list[Candidate]] = {}
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> Gazetteer:
@@ -135,13 +135,15 @@ class Gazetteer:
         kind: str | Iterable[str] | None = None,
         fuzzy: bool = True,
         limit: int | None = 20,
+        approximate: bool = True,
     ) -> list[Candidate]:
         """All places a name may refer to, most plausible first.
 
         Exact matches (primary, alias, alternate and area forms such as
         "Kherson region") come first; transliteration variants and, when
         ``fuzzy`` is true, misspellings are tried only when nothing matched
-        exactly, and are marked by ``Candidate.match``.
+        exactly, and are marked by ``Candidate.match``. ``approximate=False``
+        skips both: exact matches only.
         """
         key = lookup_key(name)
         if not key:
@@ -151,13 +153,14 @@ class Gazetteer:
         kinds = _as_set(kind, KINDS)
         ranked = [
             c
-            for c in self._ranked(key, fuzzy)
+            for c in self._ranked(key, fuzzy if approximate else None)
             if (countries is None or c.place.country_code in countries) and (kinds is None or c.place.kind in kinds)
         ]
         return ranked[:limit] if limit is not None else ranked
 
-    def _ranked(self, key: str, fuzzy: bool) -> list[Candidate]:
-        """Every candidate for a key, best prior first; the last ``cache_size`` keys are kept."""
+    def _ranked(self, key: str, fuzzy: bool | None) -> list[Candidate]:
+        """Every candidate for a key, best prior first (``fuzzy`` None: exact matches only);
+        the last ``cache_size`` keys are kept."""
         cached = self._cache.get((key, fuzzy))
         if cached is not None:
             return cached
@@ -165,7 +168,7 @@ class Gazetteer:
         base, is_area = split_area_suffix(key)
         if is_area:
             found += [(p, "area", m) for p, _, m in self._exact(base) if p.kind == "region"]
-        if not found and len(key) >= FUZZY_MIN_LENGTH:
+        if not found and fuzzy is not None and len(key) >= FUZZY_MIN_LENGTH:
             found = self._approximate(key, fuzzy)
         best: dict[int, Candidate] = {}
         for place, match, matched in found:

@@ -90,7 +90,11 @@ def _repair(lines: list[_Line]) -> list[_Line]:
     on one piece is tried on the others too, since mojibake ftfy cannot spot alone (`Kottasov√°`)
     usually shares its document with some it can."""
     pieces = [[piece.group() for piece in _PIECE.finditer(line.text)] for line in lines]
-    fixes = {piece: ftfy.fix_and_explain(piece, config=_FIXER) for line in pieces for piece in line}
+    fixes = {
+        piece: ftfy.ExplainedText(piece, []) if piece.isascii() and piece.isprintable() else ftfy.fix_and_explain(piece, config=_FIXER)
+        for line in pieces
+        for piece in line
+    }
     plans = {
         plan
         for fix in fixes.values()

@@ -15,16 +15,21 @@ DEFAULT_DB = Path("dateline.duckdb")
 
 
 def ingest_command(paths: list[Path], db: Path | None, *, model: str | None, processes: int | None) -> int:
-    """Ingest files and folders into the store; exit 2 when some inputs were rejected."""
+    """Ingest files and folders into the store; exit 2 when some inputs were rejected.
+
+    Articles already stored unchanged are skipped before parsing, so a re-run costs a read."""
     articles, problems = read_articles(paths)
     for problem in problems:
         print(f"skipped {problem}", file=sys.stderr)
     store = Store(db or DEFAULT_DB)
     report = IngestReport()
-    if articles:
+    stored = store.content_hashes([a.id for a in articles])
+    report.unchanged.extend(a.id for a in articles if stored.get(a.id) == a.content_hash)
+    fresh = [a for a in articles if stored.get(a.id) != a.content_hash]
+    if fresh:
         geoparser = Geoparser(model=model, processes=processes)
-        progress = tqdm(geoparser.parse(articles), total=len(articles), unit="article", file=sys.stderr,
-                        disable=len(articles) < 20)
+        progress = tqdm(geoparser.parse(fresh), total=len(fresh), unit="article", file=sys.stderr,
+                        disable=len(fresh) < 20)
         store.ingest(progress, report)
     print(f"{store.path}: {report.summary()}; {len(problems)} inputs rejected", file=sys.stderr)
     return 2 if problems else 0

@@ -33,9 +33,9 @@ def model_name(model: str | None = None) -> str:
 @Language.component("dateline_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break: headlines and subheads have no full stop."""
-    for token in doc[1:]:
-        if "\n" in doc[token.i - 1].text:
-            token.is_sent_start = True
+    for i in doc.to_array("IS_SPACE").nonzero()[0].tolist():
+        if i + 1 < len(doc) and "\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
     return doc
 
 

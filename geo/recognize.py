@@ -116,13 +116,14 @@ class Toponym:
 def find_toponyms(doc: Doc, gazetteer: Gazetteer) -> list[Toponym]:
     """Toponyms in a processed doc, in text order, without overlaps (listed areas first: they
     are the most specific reading of their span)."""
+    text = doc.text  # spaCy rebuilds it from the tokens on every access
     person_words = _person_words(doc)
     found = _from_entities(doc, gazetteer, person_words)
-    found += _from_datelines(doc, gazetteer)
-    found += _qualifiers(doc, gazetteer, found)
+    found += _from_datelines(doc, text, gazetteer)
+    found += _qualifiers(doc, text, gazetteer, found)
     found += _misspellings(doc, found)
     listed = _listed_areas(doc, gazetteer)
-    return [_with_full_stop(doc.text, t, gazetteer.abbreviations) for t in _without_overlaps(listed + found)]
+    return [_with_full_stop(text, t, gazetteer.abbreviations) for t in _without_overlaps(listed + found)]
 
 
 def _with_full_stop(text: str, toponym: Toponym, abbreviations: frozenset[str]) -> Toponym:
@@ -178,13 +179,13 @@ def _echoes(
         best.place
         for t in found
         if not t.demonym and not t.nested
-        for best in gazetteer.candidates(t.text, fuzzy=False, limit=1)
+        for best in gazetteer.candidates(t.name, approximate=False, limit=1)
     ]
     echoes = []
     for span, label in doubtful:
         if _after_title(doc, span) or (len(span) == 1 and span[0].lower_ in person_words) or _acronym_text(span):
             continue
-        best = next(iter(gazetteer.candidates(span.text, fuzzy=False, limit=1)), None)
+        best = next(iter(gazetteer.candidates(span.text, approximate=False, limit=1)), None)
         if best is not None and any(
             haversine_km(best.place.lat, best.place.lon, a.lat, a.lon) <= ECHO_KM for a in anchors
         ):
@@ -209,7 +210,7 @@ def _judge(doc: Doc, span: Span, label: str, gazetteer: Gazetteer, person_words:
     if len(span) == 1 and span[0].lower_ in person_words:
         return None
     place_label = label in PLACE_LABELS
-    best = next(iter(gazetteer.candidates(span.text, fuzzy=place_label, limit=1)), None)
+    best = next(iter(gazetteer.candidates(span.text, fuzzy=place_label, limit=1, approximate=place_label)), None)
     if best is None:
         return None
     if best.match in ("fuzzy", "translit"):
@@ -250,14 +251,14 @@ def _nested_in(doc: Doc, span: Span, gazetteer: Gazetteer) -> Iterator[Toponym]:
 
 
 def _is_place_name(span: Span, gazetteer: Gazetteer) -> bool:
-    best = next(iter(gazetteer.candidates(span.text, fuzzy=False, limit=1)), None)
+    best = next(iter(gazetteer.candidates(span.text, approximate=False, limit=1)), None)
     return best is not None and best.match in ("name", "alias", "variant") and not _acronym(span, best)
 
 
-def _from_datelines(doc: Doc, gazetteer: Gazetteer) -> list[Toponym]:
+def _from_datelines(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Toponym]:
     """The place (and region) of a news dateline at the start of a line: "SALINA, Kan. (AP) --"."""
     found = []
-    for match in _DATELINE_RE.finditer(doc.text):
+    for match in _DATELINE_RE.finditer(text):
         for group in ("place", "region"):
             if not match.group(group):
                 continue
@@ -265,19 +266,19 @@ def _from_datelines(doc: Doc, gazetteer: Gazetteer) -> list[Toponym]:
             span = _trim(doc, span) if span is not None else None
             if span is None or span.text.lower() in CALENDAR_WORDS:
                 continue
-            best = next(iter(gazetteer.candidates(span.text, fuzzy=False, limit=1)), None)
+            best = next(iter(gazetteer.candidates(span.text, approximate=False, limit=1)), None)
             if best is not None and best.match in ("name", "alias", "variant", "alternate"):
                 found.append(_toponym(span, "DATELINE", 0.8))
     return found
 
 
-def _qualifiers(doc: Doc, gazetteer: Gazetteer, found: list[Toponym]) -> list[Toponym]:
+def _qualifiers(doc: Doc, text: str, gazetteer: Gazetteer, found: list[Toponym]) -> list[Toponym]:
     """A region or country written after a place: "Louisville, Ky.", "Belgorod, Russia"."""
     extra = []
     starts = {t.start for t in found}
     for toponym in found:
         begin = toponym.end + 2
-        if toponym.demonym or doc.text[toponym.end : begin] != ", " or begin in starts:
+        if toponym.demonym or text[toponym.end : begin] != ", " or begin in starts:
             continue
         first = doc.char_span(begin, begin + 1, alignment_mode="expand")
         if first is None or not first.text[:1].isupper():
@@ -286,7 +287,7 @@ def _qualifiers(doc: Doc, gazetteer: Gazetteer, found: list[Toponym]) -> list[To
             span = _trim(doc, doc[first.start : min(first.start + size, len(doc))])
             if span is None or span.start != first.start:
                 continue
-            best = next(iter(gazetteer.candidates(span.text, fuzzy=False, limit=1)), None)
+            best = next(iter(gazetteer.candidates(span.text, approximate=False, limit=1)), None)
             if best is not None and best.place.kind in CONTAINER_KINDS and best.match in ("name", "alias", "variant"):
                 extra.append(_toponym(span, "QUALIFIER", 0.8))
                 break
@@ -310,7 +311,7 @@ def _listed_areas(doc: Doc, gazetteer: Gazetteer) -> list[Toponym]:
             if not name.text[:1].isupper() or not all(t.text[:1].isupper() for t in name):
                 break
             query = f"{name.text} {singular}"
-            best = next(iter(gazetteer.candidates(query, kind="region", fuzzy=False, limit=1)), None)
+            best = next(iter(gazetteer.candidates(query, kind="region", approximate=False, limit=1)), None)
             if best is None or best.match in ("translit", "fuzzy"):
                 break
             found.append(Toponym(name.start_char, name.end_char, name.text, "LIST", 0.8, query=query))

@@ -209,6 +209,11 @@ class Store:
             (report.replaced if article_id in stored else report.added).append(article_id)
         report.mentions += len(mentions)
 
+    def content_hashes(self, ids: list[str]) -> dict[str, str]:
+        """The stored content hash of each of these article ids that is stored."""
+        with self._connect() as db:
+            return dict(db.execute("SELECT id, content_hash FROM articles WHERE list_contains(?, id)", [ids]).fetchall())
+
     def counts(self) -> dict[str, int]:
         """How many articles, places and mentions the store holds."""
         with self._connect() as db:
