@@ -25,6 +25,7 @@ from streamlit_folium import st_folium
 from geo import view, webmap
 from geo.article import Article
 from geo.assets import ensure_static
+from geo.ingest import ingest_articles
 from geo.parse import Geoparser
 from geo.read import read_articles
 from geo.store import IngestReport, Store
@@ -58,11 +59,14 @@ def stored(path: str, version: float) -> tuple[pd.DataFrame, dict[str, str]]:
 def ingest(articles: list[Article], label: str) -> IngestReport:
     """Parse and store articles with a progress bar."""
     progress = st.progress(0.0, text=f"{label}: parsing {len(articles)} articles…")
-    parsed = []
-    for done, item in enumerate(geoparser().parse(articles), start=1):
-        parsed.append(item)
+    done = 0
+
+    def step(_: object) -> None:
+        nonlocal done
+        done += 1
         progress.progress(done / len(articles), text=f"{label}: {done}/{len(articles)} articles")
-    report = Store(STORE_PATH).ingest(parsed)
+
+    report, _ = ingest_articles(articles, Store(STORE_PATH), geoparser(), on_parsed=step)
     progress.empty()
     return report
 

@@ -53,15 +53,17 @@ def _report(problems) -> None:
 
 def _parse(args: argparse.Namespace) -> int:
     from geo.contract import article_json
-    from geo.parse import Geoparser
-    from geo.read import read_articles
+    from geo.parse import Geoparser, ParsedArticle
+    from geo.read import ArticleStream
 
-    articles, problems = read_articles(args.paths)
-    _report(problems)
     geoparser = Geoparser(model=args.model, options=Options(all_toponyms=args.all_toponyms), processes=args.processes)
-    for parsed in geoparser.parse(articles):
-        sys.stdout.write(json.dumps(article_json(parsed, with_text=args.with_text), ensure_ascii=False) + "\n")
-    return EXIT_REJECTED if problems else EXIT_OK
+    stream = ArticleStream(args.paths)
+    parsed = list(geoparser.parse(stream))
+    _report(stream.problems)
+    for item in parsed:
+        dated = ParsedArticle(stream.dated(item.article), item.mentions)
+        sys.stdout.write(json.dumps(article_json(dated, with_text=args.with_text), ensure_ascii=False) + "\n")
+    return EXIT_REJECTED if stream.problems else EXIT_OK
 
 
 def _evaluate(args: argparse.Namespace) -> int:

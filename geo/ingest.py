@@ -1,35 +1,86 @@
-"""``python -m geo ingest``: read, parse and store, with a progress bar and a summary."""
+"""Ingesting: read, parse and store, streamed end to end, and ``python -m geo ingest``.
+
+Files are read while worker processes parse what was read before, and parsed articles are
+stored while the rest is still being parsed. Articles already stored unchanged are skipped
+before parsing, so a re-run costs a read. An article dated only against the batch (its text
+gives dates without a year) gets that date once everything has been read.
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 from tqdm import tqdm
 
-from geo.parse import Geoparser
-from geo.read import read_articles
+from geo.article import Article, InputProblem
+from geo.parse import Geoparser, ParsedArticle
+from geo.read import ArticleStream, needs_reference
 from geo.store import IngestReport, Store
 
 DEFAULT_DB = Path("dateline.duckdb")
+LOOKUP_BATCH = 256
+"""Articles checked against the store at a time."""
+
+
+def ingest_articles(
+    articles: Iterable[Article],
+    store: Store,
+    geoparser: Geoparser,
+    report: IngestReport | None = None,
+    *,
+    on_parsed: Callable[[ParsedArticle], None] | None = None,
+) -> tuple[IngestReport, list[Article]]:
+    """Parse and store the articles the store does not already hold unchanged.
+
+    Returns the report and the stored articles whose date may still need the batch's reference.
+    """
+    report = report or IngestReport()
+    undated: list[Article] = []
+
+    def parsed() -> Iterator[ParsedArticle]:
+        for item in geoparser.parse(_unstored(articles, store, report)):
+            if needs_reference(item.article):
+                undated.append(item.article)
+            if on_parsed is not None:
+                on_parsed(item)
+            yield item
+
+    store.ingest(parsed(), report)
+    return report, undated
+
+
+def ingest_paths(
+    paths: Iterable[str | Path], store: Store, geoparser: Geoparser, *, progress: bool = False
+) -> tuple[IngestReport, list[InputProblem]]:
+    """Ingest files and folders; returns what was done and every input that was refused."""
+    stream = ArticleStream(paths)
+    bar = tqdm(unit="article", file=sys.stderr, disable=not progress)
+    report, undated = ingest_articles(stream, store, geoparser, on_parsed=lambda _: bar.update())
+    bar.close()
+    store.set_dates(stream.dated(article) for article in undated)
+    return report, stream.problems
+
+
+def _unstored(articles: Iterable[Article], store: Store, report: IngestReport) -> Iterator[Article]:
+    """The articles that are new or changed; the unchanged ones go to the report."""
+    iterator = iter(articles)
+    while chunk := list(islice(iterator, LOOKUP_BATCH)):
+        stored = store.content_hashes([a.id for a in chunk])
+        for article in chunk:
+            if stored.get(article.id) == article.content_hash:
+                report.unchanged.append(article.id)
+            else:
+                yield article
 
 
 def ingest_command(paths: list[Path], db: Path | None, *, model: str | None, processes: int | None) -> int:
-    """Ingest files and folders into the store; exit 2 when some inputs were rejected.
-
-    Articles already stored unchanged are skipped before parsing, so a re-run costs a read."""
-    articles, problems = read_articles(paths)
+    """``python -m geo ingest``: exit 2 when some inputs were rejected."""
+    store = Store(db or DEFAULT_DB)
+    report, problems = ingest_paths(paths, store, Geoparser(model=model, processes=processes), progress=True)
     for problem in problems:
         print(f"skipped {problem}", file=sys.stderr)
-    store = Store(db or DEFAULT_DB)
-    report = IngestReport()
-    stored = store.content_hashes([a.id for a in articles])
-    report.unchanged.extend(a.id for a in articles if stored.get(a.id) == a.content_hash)
-    fresh = [a for a in articles if stored.get(a.id) != a.content_hash]
-    if fresh:
-        geoparser = Geoparser(model=model, processes=processes)
-        progress = tqdm(geoparser.parse(fresh), total=len(fresh), unit="article", file=sys.stderr,
-                        disable=len(fresh) < 20)
-        store.ingest(progress, report)
     print(f"{store.path}: {report.summary()}; {len(problems)} inputs rejected", file=sys.stderr)
     return 2 if problems else 0

@@ -70,26 +70,53 @@ def read_inputs(paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES) -> I
             yield from _read_file(source, max_bytes)
 
 
+class ArticleStream:
+    """The articles of some paths, yielded as they are read, so parsing can start at once.
+
+    Bad inputs are collected in ``problems`` on the way. An article whose text gives dates without
+    a year can only be dated against the batch's median read date, known once everything is
+    read: ``dated`` gives it its estimated date then.
+    """
+
+    def __init__(self, paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES):
+        self.paths = list(paths)
+        self.max_bytes = max_bytes
+        self.problems: list[InputProblem] = []
+        self._read_dates: list[dt.date] = []
+        self._reference: dt.date | None = None
+
+    def __iter__(self) -> Iterator[Article]:
+        for item in read_inputs(self.paths, max_bytes=self.max_bytes):
+            if isinstance(item, InputProblem):
+                self.problems.append(item)
+                continue
+            if not needs_reference(item):
+                self._read_dates.append(item.date)
+            yield item
+        if self._read_dates:
+            self._reference = statistics.median_low(self._read_dates)
+
+    def dated(self, article: Article) -> Article:
+        """The article with its date estimated against the batch's median read date, if it needs
+        one (call it once the stream has been read to the end)."""
+        if not needs_reference(article) or self._reference is None:
+            return article
+        return _redate(article, self._reference)
+
+
+def needs_reference(article: Article) -> bool:
+    """Whether an article's date was not read from metadata or a header (and may be estimated)."""
+    return not article.date or article.date_estimated
+
+
 def read_articles(
     paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES
 ) -> tuple[list[Article], list[InputProblem]]:
     """Read everything, then estimate the dates of articles without a read date, using the median
     read date of the batch as the reference year for dates their text gives without one."""
-    articles: list[Article] = []
-    problems: list[InputProblem] = []
-    for item in read_inputs(paths, max_bytes=max_bytes):
-        if isinstance(item, InputProblem):
-            problems.append(item)
-        else:
-            articles.append(item)
-    read_dates = [article.date for article in articles if article.date and not article.date_estimated]
-    if read_dates:
-        reference = statistics.median_low(read_dates)
-        articles = [
-            article if article.date and not article.date_estimated else _redate(article, reference)
-            for article in articles
-        ]
-    return articles, problems
+    stream = ArticleStream(paths, max_bytes=max_bytes)
+    articles = list(stream)
+    return [stream.dated(article) for article in articles], stream.problems
 
 
 def headline(text: str) -> str | None:

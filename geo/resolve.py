@@ -14,7 +14,8 @@ candidate of every name gets
   in Tennessee, although each alone would go to France and Georgia. Demonyms ("Ukrainian")
   count as names of their country.
 - qualifiers: "Armyansk, Crimea", "Belgorod, Russia", "Paris, Texas" put the first place
-  inside the second.
+  inside the second; distance phrases ("Malyn, about 100 kilometers northwest of Kyiv") put it
+  that far, and that way, from the second.
 
 An admin area reached only through a bare name it shares with its city ("Kherson" for the
 oblast) gets no support: the places around it support the city just as well, and a reader
@@ -28,6 +29,7 @@ and Kyiv the city-region are one answer), times the recognition confidence.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +50,24 @@ PLAUSIBILITY_POWER = 0.5
 """How much another name's candidate counts is its softmax share to this power."""
 MAX_NAME_WEIGHT = 2.0
 QUALIFIER_BONUS = 8.0
+DISTANCE_BONUS = 4.0
+DISTANCE_TOLERANCE = 0.4
+DISTANCE_TOLERANCE_KM = 20.0
+BEARING_TOLERANCE = 60.0
+MILE_KM = 1.609344
+ANCHORS = 3
+"""Candidates of the place a distance is measured from that are tried (best priors first)."""
+BEARINGS = {
+    "north": 0, "northeast": 45, "east": 90, "southeast": 135, "south": 180, "southwest": 225, "west": 270,
+    "northwest": 315,
+}  # fmt: skip
+_DISTANCE_RE = re.compile(
+    r"[,\s]*(?:(?:which is|is|located|situated|lies|about|some|around|roughly|nearly|approximately|just|less than|more than|"
+    r"almost|over|under)\s+)*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*-?\s*(?P<unit>km|kilometers|kilometres|miles|mi)\b"
+    r"(?:\s*\([^)]{0,40}\))?\s*(?:to the\s+)?(?P<way>north|south|east|west|north-?east|north-?west|south-?east|"
+    r"south-?west)?(?:ern)?\s*(?:of|from|outside)\s+(?:the\s+(?:city|town|village|capital)\s+of\s+)?",
+    re.IGNORECASE,
+)
 SAME_PLACE_KM = 25.0
 ROUNDS = 2
 EARTH_RADIUS_KM = 6371.0088
@@ -133,7 +153,7 @@ def _scores(text: str, names: list[_Name], flat: list[tuple[int, Candidate]]) ->
     same_name = owner[:, None] == owner[None, :]
     fit[same_name] = 0.0
     weight = np.array([min(MAX_NAME_WEIGHT, float(len(names[i].toponyms))) for i in owner])
-    scores = prior + _qualifier_bonus(text, names, flat)
+    scores = prior + _pair_bonus(text, names, flat)
     for _ in range(ROUNDS):
         plausibility = _shares(scores, owner) ** PLAUSIBILITY_POWER
         weighted = fit * plausibility[None, :]
@@ -141,7 +161,7 @@ def _scores(text: str, names: list[_Name], flat: list[tuple[int, Candidate]]) ->
         for i in np.unique(owner):
             columns = owner == i
             support += weight[columns][0] * weighted[:, columns].max(axis=1)
-        scores = prior + SUPPORT_WEIGHT * support * receives + _qualifier_bonus(text, names, flat)
+        scores = prior + SUPPORT_WEIGHT * support * receives + _pair_bonus(text, names, flat)
     return scores
 
 
@@ -176,22 +196,46 @@ def _shares(scores: np.ndarray, owner: np.ndarray) -> np.ndarray:
     return shares
 
 
-def _qualifier_bonus(text: str, names: list[_Name], flat: list[tuple[int, Candidate]]) -> np.ndarray:
-    """A bonus for candidates inside the place written right after them ("Paris, Texas")."""
+def _pair_bonus(text: str, names: list[_Name], flat: list[tuple[int, Candidate]]) -> np.ndarray:
+    """Bonuses from how two neighbouring toponyms are written: "Paris, Texas" puts the first inside
+    the second; "Malyn, about 100 kilometers northwest of Kyiv" puts it that far (and that way)
+    from the second."""
     bonus = np.zeros(len(flat))
     index = {name.key: i for i, name in enumerate(names)}
     toponyms = sorted((t for name in names for t in name.toponyms if not t.demonym), key=lambda t: t.start)
-    pairs = {
-        (index[name_key(first.name)], index[name_key(second.name)])
-        for first, second in zip(toponyms, toponyms[1:])
-        if text[first.end : second.start].strip() == "," and second.start - first.end <= 3
-    }
-    for inner, outer in pairs:
-        containers = [c.place for i, c in flat if i == outer and c.place.kind in ("country", "region")]
-        for row, (i, candidate) in enumerate(flat):
-            if i == inner and any(_inside(candidate.place, container) for container in containers):
-                bonus[row] = QUALIFIER_BONUS
+    for first, second in zip(toponyms, toponyms[1:]):
+        between = text[first.end : second.start]
+        inner, outer = index[name_key(first.name)], index[name_key(second.name)]
+        if inner == outer:
+            continue
+        if between.strip() == "," and len(between) <= 3:
+            containers = [c.place for i, c in flat if i == outer and c.place.kind in ("country", "region")]
+            for row, (i, candidate) in enumerate(flat):
+                if i == inner and any(_inside(candidate.place, container) for container in containers):
+                    bonus[row] = max(bonus[row], QUALIFIER_BONUS)
+        elif (phrase := _DISTANCE_RE.fullmatch(between)) is not None:
+            anchors = [c.place for i, c in flat if i == outer][:ANCHORS]
+            km = float(phrase["amount"].replace(",", "")) * (MILE_KM if phrase["unit"].startswith("mi") else 1.0)
+            for row, (i, candidate) in enumerate(flat):
+                if i == inner and any(_at_distance(candidate.place, anchor, km, phrase["way"]) for anchor in anchors):
+                    bonus[row] = max(bonus[row], DISTANCE_BONUS)
     return bonus
+
+
+def _at_distance(place: Place, anchor: Place, km: float, way: str | None) -> bool:
+    """Whether a place lies about ``km`` from the anchor, in the direction given (if any)."""
+    lat1, lon1, lat2, lon2 = map(np.radians, (anchor.lat, anchor.lon, place.lat, place.lon))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    distance = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(min(1.0, a)))
+    if abs(distance - km) > max(DISTANCE_TOLERANCE_KM, km * DISTANCE_TOLERANCE):
+        return False
+    if not way:
+        return True
+    bearing = np.degrees(np.arctan2(
+        np.sin(lon2 - lon1) * np.cos(lat2), np.cos(lat1) * np.sin(lat2) - np.sin(lat1) * np.cos(lat2) * np.cos(lon2 - lon1)
+    )) % 360
+    expected = BEARINGS[way.lower().replace("-", "")]
+    return abs((bearing - expected + 180) % 360 - 180) <= BEARING_TOLERANCE
 
 
 def _inside(place: Place, container: Place) -> bool:

@@ -23,6 +23,7 @@ import duckdb
 import pandas as pd
 
 from gazetteer import Place
+from geo.article import Article
 from geo.parse import ParsedArticle
 
 SCHEMA = """
@@ -154,8 +155,8 @@ class Store:
     ) -> IngestReport:
         """Store parsed articles, ``batch`` articles a transaction; see the module docstring."""
         report = report or IngestReport()
-        with self._connect() as db:
-            for chunk in _batches(parsed, batch):
+        for chunk in _batches(parsed, batch):
+            with self._connect() as db:
                 self._ingest_batch(db, chunk, report)
         return report
 
@@ -208,6 +209,13 @@ class Store:
         for article_id in written:
             (report.replaced if article_id in stored else report.added).append(article_id)
         report.mentions += len(mentions)
+
+    def set_dates(self, articles: Iterable[Article]) -> None:
+        """Update the date of stored articles (estimated once their whole batch was read)."""
+        rows = [(a.date, a.date_estimated, a.id) for a in articles]
+        if rows:
+            with self._connect() as db:
+                db.executemany("UPDATE articles SET date = ?, date_estimated = ? WHERE id = ?", rows)
 
     def content_hashes(self, ids: list[str]) -> dict[str, str]:
         """The stored content hash of each of these article ids that is stored."""

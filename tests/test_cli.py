@@ -113,6 +113,10 @@ def test_ingest_then_ingest_again(tmp_path):
     assert "5 added" in first.stderr
     second = _geo("ingest", str(SEEDS), "--db", str(db))
     assert "0 added" in second.stderr and "5 unchanged" in second.stderr
+    from geo.store import Store
+
+    estimated = Store(db).article("003_1de4da174fe004ff")
+    assert str(estimated["date"]) == "2022-03-17" and estimated["date_estimated"] is True
 
 
 def test_evaluate_scores_a_gold_corpus(tmp_path):

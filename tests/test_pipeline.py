@@ -176,3 +176,8 @@ def test_each_name_of_a_list_of_areas(geoparser):
     counties = _resolved(geoparser, "Storms hit Harvey, Harper and Kingman counties in Kansas.")
     assert {counties[n][0] for n in ("Harvey", "Harper", "Kingman")} == {"Harvey County", "Harper County", "Kingman County"}
     assert {counties[n][3] for n in ("Harvey", "Harper", "Kingman")} == {"Kansas"}
+
+
+def test_distance_phrases_place_the_town(geoparser):
+    assert _resolved(geoparser, "The fire broke out in Paris, about 100 miles northeast of Dallas.")["Paris"][2:] == ("US", "Texas")
+    assert _resolved(geoparser, "Protesters marched in Paris on Saturday.")["Paris"][2] == "FR"
