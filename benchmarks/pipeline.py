@@ -533,7 +533,7 @@ def phase_stages(corpus: Path, profile_path: str | None) -> dict:
     geo.read.article_date = _timed_function(timers["date"], geo.read.article_date)
     geo.parse.find_toponyms = _timed_function(timers["find_toponyms"], geo.parse.find_toponyms)
     geo.parse.resolve = _timed_function(timers["resolve"], geo.parse.resolve)
-    geo.parse._sentence = _timed_function(timers["sentence"], geo.parse._sentence)
+    geo.parse.Sentences = _timed_function(timers["sentence"], geo.parse.Sentences)
     nlp = geoparser.nlp
     wrapped = []
     for i, (name, component) in enumerate(nlp._components):
@@ -567,7 +567,7 @@ def phase_stages(corpus: Path, profile_path: str | None) -> dict:
         previous = timed.inside.seconds
     seconds["find_toponyms"] = timers["find_toponyms"].seconds
     seconds["resolve"] = timers["resolve"].seconds
-    seconds["sentence lookup (_sentence)"] = timers["sentence"].seconds
+    seconds["sentence bounds (Sentences)"] = timers["sentence"].seconds
     seconds["rest"] = wall - sum(seconds.values())
     return {
         "wall": wall,

@@ -255,7 +255,7 @@ class Gazetteer:
             for row in self._db.execute(
                 "SELECT key FROM skeletons WHERE skeleton = ?"
                 + (" UNION SELECT key FROM spellings WHERE prefix = ? AND length BETWEEN ? AND ?" if fuzzy else ""),
-                (skel, key[:2], len(key) - 2, len(key) + 2) if fuzzy else (skel,),
+                (skel, key[:2], len(key) - 1, len(key) + 1) if fuzzy else (skel,),
             )
         ]
         found: list[tuple[Place, str, str]] = []

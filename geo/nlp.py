@@ -1,4 +1,4 @@
-"""The spaCy pipeline: registry model, NER only, sentence splits, a gazetteer ruler before NER."""
+"""The spaCy pipeline: registry model, NER only, a gazetteer ruler before NER."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import os
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 
 import geo.ruler  # noqa: F401  (registers the dateline_gazetteer_ruler factory)
 from gazetteer import Gazetteer
@@ -30,19 +29,8 @@ def model_name(model: str | None = None) -> str:
     raise RuntimeError(f"no spaCy English pipeline installed; pip install one of {DEFAULT_MODELS}")
 
 
-@Language.component("dateline_line_breaks")
-def line_breaks(doc: Doc) -> Doc:
-    """Start a sentence after every line break: headlines and subheads have no full stop."""
-    for i in doc.to_array("IS_SPACE").nonzero()[0].tolist():
-        if i + 1 < len(doc) and "\n" in doc[i].text:
-            doc[i + 1].is_sent_start = True
-    return doc
-
-
 def load_nlp(gazetteer: Gazetteer, model: str | None = None) -> Language:
-    """Load the NER-only pipeline with a sentencizer and the gazetteer ruler before NER."""
+    """Load the NER-only pipeline with the gazetteer ruler before NER."""
     nlp = spacy.load(model_name(model), exclude=NOT_NER)
-    nlp.add_pipe("sentencizer", first=True)
-    nlp.add_pipe("dateline_line_breaks", after="sentencizer")
     nlp.add_pipe("dateline_gazetteer_ruler", before="ner", config={"gazetteer_path": str(gazetteer.path)})
     return nlp

@@ -20,6 +20,7 @@ from geo.article import Article
 from geo.nlp import load_nlp
 from geo.recognize import find_toponyms
 from geo.resolve import resolve
+from geo.sentences import Sentences
 
 BATCH_SIZE = 8
 """spaCy batch size: 8 used 240 MB against 832 MB at 64, at the same speed (DESIGN.md)."""
@@ -61,14 +62,6 @@ class Options:
     all_toponyms: bool = False
 
 
-def _sentence(doc, start: int) -> tuple[int, int]:
-    token = doc.char_span(start, start + 1, alignment_mode="expand")
-    if token is None:
-        return start, start
-    sentence = token.sent
-    return sentence.start_char, sentence.end_char
-
-
 def parse_batch(
     articles: list[Article], nlp: Language, gazetteer: Gazetteer, options: Options = Options()
 ) -> list[ParsedArticle]:
@@ -76,6 +69,7 @@ def parse_batch(
     parsed = []
     for article, doc in zip(articles, nlp.pipe((a.text for a in articles), batch_size=BATCH_SIZE)):
         toponyms = find_toponyms(doc, gazetteer)
+        sentences = Sentences(article.text)
         mentions = []
         for resolution in resolve(article.text, toponyms, gazetteer):
             toponym = resolution.toponym
@@ -83,7 +77,7 @@ def parse_batch(
                 continue
             if resolution.place is None:
                 continue
-            sentence_start, sentence_end = _sentence(doc, toponym.start)
+            sentence_start, sentence_end = sentences.around(toponym.start)
             mentions.append(
                 Mention(
                     text=toponym.text,

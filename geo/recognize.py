@@ -25,7 +25,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+import numpy as np
 from rapidfuzz import fuzz, process
+from spacy.attrs import ENT_IOB, IS_TITLE, LENGTH, LOWER
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
 from gazetteer import Gazetteer, haversine_km
@@ -67,6 +70,7 @@ PLURAL_AREAS = {
     "counties": "County", "parishes": "Parish", "regions": "region", "oblasts": "oblast",
     "provinces": "province", "states": "state", "districts": "district",
 }  # fmt: skip
+_PLURAL_AREA_IDS = np.array([hash_string(word) for word in PLURAL_AREAS], dtype=np.uint64)
 FEATURE_WORDS = frozenset(
     """airfield airport airbase base river sea lake island islands strait bay gulf bridge dam canal
     peninsula mountains desert valley plant""".split()
@@ -116,9 +120,10 @@ class Toponym:
 def find_toponyms(doc: Doc, gazetteer: Gazetteer) -> list[Toponym]:
     """Toponyms in a processed doc, in text order, without overlaps (listed areas first: they
     are the most specific reading of their span)."""
-    text = doc.text  # spaCy rebuilds it from the tokens on every access
-    person_words = _person_words(doc)
-    found = _from_entities(doc, gazetteer, person_words)
+    text = doc.text  # spaCy rebuilds it (and doc.ents) on every access
+    entities = doc.ents
+    person_words = _person_words(entities)
+    found = _from_entities(doc, entities, gazetteer, person_words)
     found += _from_datelines(doc, text, gazetteer)
     found += _qualifiers(doc, text, gazetteer, found)
     found += _misspellings(doc, found)
@@ -133,10 +138,12 @@ def _with_full_stop(text: str, toponym: Toponym, abbreviations: frozenset[str]) 
     return toponym
 
 
-def _from_entities(doc: Doc, gazetteer: Gazetteer, person_words: frozenset[str]) -> list[Toponym]:
+def _from_entities(
+    doc: Doc, entities: tuple[Span, ...], gazetteer: Gazetteer, person_words: frozenset[str]
+) -> list[Toponym]:
     found: list[Toponym] = []
     doubtful: list[tuple[Span, str]] = []
-    for ent in doc.ents:
+    for ent in entities:
         whole = _trim(doc, ent)
         if whole is None:
             continue
@@ -235,16 +242,17 @@ def _nested_in(doc: Doc, span: Span, gazetteer: Gazetteer) -> Iterator[Toponym]:
     capitalised words that names a place ("Norfolk" in "Norfolk High School", "Los Angeles" in
     "Port of Los Angeles", "Kentucky" in "Eastern Kentucky University"). Only names with an
     organisation word count as organisation names, whatever NER called them."""
-    tokens = list(span)
-    if not any(t.lower_ in ORG_WORDS for t in tokens):
+    lowers = [t.lower_ for t in span]
+    if not ORG_WORDS.intersection(lowers):
         return
-    for start in range(len(tokens)):
-        for size in range(min(4, len(tokens) - start), 0, -1):
+    caps = [t.text[:1].isupper() for t in span]
+    for start in range(len(lowers)):
+        if not caps[start] or lowers[start] in ORG_WORDS or lowers[start] in DIRECTION_WORDS:
+            continue
+        for size in range(min(4, len(lowers) - start), 0, -1):
+            if size == len(lowers) or not all(caps[start : start + size]):
+                continue
             inner = span[start : start + size]
-            if inner.text == span.text or not all(t.text[:1].isupper() for t in inner):
-                continue
-            if inner[0].lower_ in ORG_WORDS or inner[0].lower_ in DIRECTION_WORDS:
-                continue
             if _is_place_name(inner, gazetteer):
                 yield _toponym(inner, span.label_ or "ORG", 0.6, nested=True)
                 return
@@ -298,11 +306,10 @@ def _listed_areas(doc: Doc, gazetteer: Gazetteer) -> list[Toponym]:
     """Each name of a list before a plural area word: "Nassau and Baker counties" names Nassau
     County and Baker County; "the Donetsk and Luhansk regions", two oblasts."""
     found = []
-    for token in doc:
-        singular = PLURAL_AREAS.get(token.lower_)
-        if singular is None:
-            continue
-        i = token.i - 1
+    lowers = doc.to_array(LOWER)
+    for index in np.flatnonzero(np.isin(lowers, _PLURAL_AREA_IDS)).tolist():
+        singular = PLURAL_AREAS[doc[index].lower_]
+        i = index - 1
         while i >= 0:
             start = i
             while start > 0 and doc[start - 1].text[:1].isupper() and doc[start - 1].lower_ not in LEADING_WORDS:
@@ -333,10 +340,11 @@ def _misspellings(doc: Doc, found: list[Toponym]) -> list[Toponym]:
     for toponym in found:
         taken.update(range(toponym.start, toponym.end))
     extra = []
-    for token in doc:
-        if token.ent_type_ or not token.text[:1].isupper() or len(token.text) < 5 or token.idx in taken:
-            continue
-        if token.text in names:
+    flags = doc.to_array([ENT_IOB, IS_TITLE, LENGTH])
+    outside = (flags[:, 0] != 3) & (flags[:, 0] != 1) & (flags[:, 1] == 1) & (flags[:, 2] >= 5)
+    for index in np.flatnonzero(outside).tolist():
+        token = doc[index]
+        if token.idx in taken or token.text in names:
             continue
         match = process.extractOne(token.text, names, scorer=fuzz.ratio, score_cutoff=MIN_TYPO_SIMILARITY)
         if match is not None:
@@ -368,13 +376,13 @@ def _trim(doc: Doc, span: Span) -> Span | None:
     return doc[start:end] if start < end else None
 
 
-def _person_words(doc: Doc) -> frozenset[str]:
+def _person_words(entities: tuple[Span, ...]) -> frozenset[str]:
     """Surnames of the article's multi-word person names ("Dmytro Kuleba" -> kuleba): a person
     named in full is later called by the surname alone. (Only the last word: NER also calls
     "Alexandria Police" a person, and Alexandria must stay a place.)"""
     return frozenset(
         ent[-1].lower_
-        for ent in doc.ents
+        for ent in entities
         if ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].is_alpha and ent[-1].lower_ not in ORG_WORDS
     )
 

@@ -11,6 +11,9 @@ Administration", "Russia Today") and of person names ("President Vladimir Putin"
 """
 
 
+from functools import lru_cache
+
+from spacy.attrs import ORTH, SPACY
 from spacy.language import Language
 from wordfreq import zipf_frequency
 from spacy.tokens import Doc, Span
@@ -23,6 +26,7 @@ MAX_ZIPF = 4.0
 """Names at least this frequent in English (Zipf scale) are left to NER."""
 STRONG_POPULATION = 100_000
 """A place this big (or a country, admin1 area, capital, feature) may also start a sentence."""
+SENTENCE_OPENERS = frozenset({".", "!", "?", ":", ";", "(", "—", "–", "-", "|"})
 CONNECTORS = frozenset({"of", "de", "del", "la", "le", "du", "upon", "on", "am", "an", "der", "-", "al", "el"})
 PERSON_TITLES = frozenset(
     """mr mrs ms miss dr prof president minister secretary chancellor senator sen rep gov governor mayor
@@ -50,8 +54,8 @@ def prominent_keys(gazetteer: Gazetteer) -> dict[str, bool]:
     return {key: bool(strong) for key, strong in rows if is_latin(key) and zipf_frequency(key, "en") < MAX_ZIPF}
 
 
-def _capitalised(token) -> bool:
-    text = token.text
+@lru_cache(maxsize=1 << 16)
+def _capitalised(text: str) -> bool:
     return text[:1].isupper() and (len(text) > 1 or text.isalpha())
 
 
@@ -60,19 +64,24 @@ def capitalised_runs(doc: Doc) -> list[tuple[int, int]]:
 
     Connectors may sit inside a run ("Sea of Azov") and hyphenated compounds stay whole
     ("Rostov-on-Don", "Ivano-Frankivsk"); punctuation, lower-case words and line breaks end it.
+    Works on the doc's arrays: creating a Token object per token would cost more than the rest.
     """
-    runs, i, n = [], 0, len(doc)
+    strings = doc.vocab.strings
+    words = [strings[orth] for orth in doc.to_array(ORTH).tolist()]
+    spaced = doc.to_array(SPACY).tolist()
+    caps = [_capitalised(word) for word in words]
+    runs, i, n = [], 0, len(words)
     while i < n:
-        if not _capitalised(doc[i]):
+        if not caps[i]:
             i += 1
             continue
         j = i + 1
         while j < n:
-            if doc[j].text == "-" and not doc[j - 1].whitespace_ and not doc[j].whitespace_ and j + 1 < n:
+            if words[j] == "-" and not spaced[j - 1] and not spaced[j] and j + 1 < n:
                 j += 2
-            elif _capitalised(doc[j]):
+            elif caps[j]:
                 j += 1
-            elif doc[j].lower_ in CONNECTORS and j + 1 < n and _capitalised(doc[j + 1]):
+            elif words[j].lower() in CONNECTORS and j + 1 < n and caps[j + 1]:
                 j += 2
             else:
                 break
@@ -112,10 +121,11 @@ class GazetteerRuler:
 
     @staticmethod
     def _starts_sentence(doc: Doc, start: int) -> bool:
-        if start == 0 or doc[start].is_sent_start:
+        """Whether a token opens a sentence, a line, a quote or a heading."""
+        if start == 0:
             return True
         previous = doc[start - 1]
-        return previous.is_quote or previous.is_space or previous.text in {":", "(", "—", "–", "-", "|"}
+        return previous.is_quote or previous.is_space or previous.text in SENTENCE_OPENERS
 
 
 @Language.factory("dateline_gazetteer_ruler", default_config={"gazetteer_path": ""})
