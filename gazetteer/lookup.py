@@ -188,13 +188,6 @@ class Gazetteer:
         row = self._db.execute(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.id = ?", (place_id,)).fetchone()
         return Place(*row) if row else None
 
-    def by_geonameid(self, geonameid: int) -> Place | None:
-        """The place with this GeoNames id, if the gazetteer has it."""
-        row = self._db.execute(
-            f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.geonameid = ? ORDER BY p.id LIMIT 1", (geonameid,)
-        ).fetchone()
-        return Place(*row) if row else None
-
     def nearest(
         self,
         lat: float,

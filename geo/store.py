@@ -259,10 +259,3 @@ class Store:
         """Every stored article's cleaned text, by id (the offsets of mentions point into it)."""
         with self._connect() as db:
             return dict(db.execute("SELECT id, text FROM articles").fetchall())
-
-    def articles_frame(self) -> pd.DataFrame:
-        """Every article without its text (id, source, title, date, estimated, url)."""
-        with self._connect() as db:
-            return db.execute(
-                "SELECT id, source, title, date, date_estimated, url, length(text) AS characters FROM articles"
-            ).df()
