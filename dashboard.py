@@ -49,9 +49,13 @@ def static_files() -> Path:
     return ensure_static()
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def stored(path: str, version: float) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The store's mentions and article texts; ``version`` (file mtime) invalidates the cache."""
+    """The store's mentions and article texts; ``version`` (file mtime) invalidates the cache.
+
+    Shared by every session without copying (``cache_data`` would unpickle a copy on each rerun):
+    nothing in the app modifies them in place.
+    """
     store = Store(path)
     return store.mentions_frame(), store.article_texts()
 

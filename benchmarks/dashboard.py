@@ -253,16 +253,6 @@ def script_figures(size: str, db: Path, runs: int) -> None:
         rerun.append(timed(lambda: at.slider(key="dates").set_value(window).run()))
         assert not at.exception, at.exception
 
-    # The same reruns with the two sidebar exports (CSV, GeoJSON of the whole view, built eagerly on
-    # every run) stubbed out: what deferring them to the click would give.
-    real_csv, real_geojson = view.to_csv, view.to_geojson
-    view.to_csv, view.to_geojson = (lambda _: b""), (lambda _: "")
-    try:
-        lazy = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
-        lazy.run()
-        no_exports = [timed(lambda: lazy.slider(key="dates").set_value(window).run()) for window in windows]
-    finally:
-        view.to_csv, view.to_geojson = real_csv, real_geojson
     exports = [timed(lambda: (view.to_csv(mentions), view.to_geojson(mentions))) for _ in range(runs)]
 
     filtering, layer, bare = [], [], []
@@ -284,11 +274,10 @@ def script_figures(size: str, db: Path, runs: int) -> None:
     line("script: first run (AppTest, caches cold)", size, [first])
     line("script: rerun after a date-range change (AppTest)", size, rerun, target=f"<= {TARGETS['rerun_s']} s",
          baseline=f"bare folium render of the same places {median(bare):.3f} s")  # fmt: skip
-    line("  same rerun, exports stubbed out (what-if)", size, no_exports, target=f"<= {TARGETS['rerun_s']} s")
-    line("  part: CSV + GeoJSON exports of every mention", size, exports)
+    line("  part: CSV + GeoJSON exports of every mention (on click)", size, exports)
     line("  part: filter + places summary", size, filtering)
     line("  part: places layer (folium FastMarkerCluster)", size, layer)
-    line("  part: store read (mentions + texts; cached per rerun)", size, read)
+    line("  part: store read (mentions + texts; once per store change)", size, read)
 
 
 def _windows(bounds, runs: int) -> list[tuple[dt.date, dt.date]]:
