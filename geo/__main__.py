@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("evaluate", help="score on a gold corpus (EUPEG protocol)")
     evaluate.add_argument("gold", type=Path, help="JSON Lines gold corpus")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.add_argument(
+        "--baseline", action="store_true", help="also score bare spaCy NER + each name's most plausible gazetteer entry"
+    )
     return parser
 
 
@@ -69,20 +72,24 @@ def _parse(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     from geo.evaluate import evaluate_corpus
 
-    results = evaluate_corpus(args.gold, model=args.model, processes=args.processes)
+    results = evaluate_corpus(args.gold, model=args.model, processes=args.processes, baseline=args.baseline)
     if args.json:
         print(json.dumps(results, indent=2))
         return EXIT_OK
     print(f"{args.gold.name}: {results['documents']} documents, {results['gold_toponyms']} gold toponyms with coordinates")
     header = f"{'mode':<14}{'P':>7}{'R':>7}{'F1':>7}{'acc@161':>9}{'median km':>11}{'AUC':>7}"
     print(header)
-    for mode in ("places", "all_toponyms"):
+    for mode in ("places", "all_toponyms", "baseline"):
+        if mode not in results:
+            continue
         r = results[mode]
         print(
             f"{mode:<14}{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}"
             f"{r['accuracy_161km']:>9.3f}{r['median_error_km']:>11.1f}{r['auc']:>7.3f}"
         )
     print("places: what Dateline maps; all_toponyms: also demonyms and names inside organisation names")
+    if "baseline" in results:
+        print("baseline: bare spaCy NER (GPE, LOC, FAC) + each name's most plausible gazetteer entry, no context")
     return EXIT_OK
 
 

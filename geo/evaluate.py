@@ -6,6 +6,10 @@ gold toponym when their span midpoints differ by fewer than 10 characters and th
 strings are equal ignoring case; every unmatched prediction is a false positive. Over matched
 toponyms: accuracy within 161 km, median error, and AUC of the error curve (mean of
 ln(1 + km) / ln(20039); lower is better).
+
+The optional baseline is what a bare geoparser does: the same spaCy model's NER alone (GPE, LOC
+and FAC entities) and, for each name, the gazetteer's most plausible entry out of context
+(population, kind and match quality), so the figures show what recognition and resolution add.
 """
 
 from __future__ import annotations
@@ -17,11 +21,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gazetteer import haversine_km
+from gazetteer import Gazetteer, haversine_km
 
 MIDPOINT_TOLERANCE = 10
 ACCURACY_KM = 161.0
 MAX_ERROR_KM = 20039.0
+BASELINE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +141,10 @@ def score_document(gold: list[GoldToponym], predicted: Iterable[Predicted], scor
     scores.false_negatives += len(unmatched)
 
 
-def evaluate_corpus(path: Path, *, model: str | None = None, processes: int | None = None) -> dict:
-    """Parse a gold corpus with the pipeline and score it in both modes.
+def evaluate_corpus(
+    path: Path, *, model: str | None = None, processes: int | None = None, baseline: bool = False
+) -> dict:
+    """Parse a gold corpus with the pipeline and score it in both modes (and the baseline).
 
     ``places`` scores what Dateline maps; ``all_toponyms`` also counts the demonyms and the
     names inside organisation names that gold standards annotate as toponyms.
@@ -161,9 +168,33 @@ def evaluate_corpus(path: Path, *, model: str | None = None, processes: int | No
                 place = mention.place
                 predicted.append(Predicted(start, end, mention.text, place and place.lat, place and place.lon))
             score_document(gold[parsed.article.id], predicted, score)
+    if baseline:
+        scores["baseline"] = score_baseline(read_gold(path), geoparser.gazetteer, model)
     return {
         "corpus": path.name,
         "documents": len(articles),
         "gold_toponyms": sum(len(t) for t in gold.values()),
         **{mode: score.as_dict() for mode, score in scores.items()},
     }
+
+
+def score_baseline(documents: list[dict], gazetteer: Gazetteer, model: str | None = None) -> Scores:
+    """Score bare NER plus each name's most plausible gazetteer entry on gold documents."""
+    import spacy
+
+    from geo.nlp import NOT_NER, model_name
+
+    nlp = spacy.load(model_name(model), exclude=NOT_NER)
+    scores = Scores()
+    for document, doc in zip(documents, nlp.pipe((d["text"] for d in documents), batch_size=8)):
+        predicted = []
+        for entity in doc.ents:
+            if entity.label_ not in BASELINE_LABELS:
+                continue
+            best = next(iter(gazetteer.candidates(entity.text, fuzzy=False, limit=1)), None)
+            if best is not None:
+                predicted.append(
+                    Predicted(entity.start_char, entity.end_char, entity.text, best.place.lat, best.place.lon)
+                )
+        score_document(gold_toponyms(document), predicted, scores)
+    return scores

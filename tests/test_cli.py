@@ -136,3 +136,24 @@ def test_evaluate_scores_a_gold_corpus(tmp_path):
     assert figures["places"]["f1"] == 1.0 and figures["places"]["accuracy_161km"] == 1.0
     table = _geo("evaluate", str(gold)).stdout
     assert "acc@161" in table and "places" in table and "all_toponyms" in table
+
+
+def test_evaluate_baseline_scores_bare_ner_without_context(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    text = "The fair in Paris, Texas, drew crowds from Dallas and Sherman on Saturday."
+    toponyms = [
+        {"start": 12, "end": 17, "name": "Paris", "lat": 33.66094, "lon": -95.55551},
+        {"start": 19, "end": 24, "name": "Texas", "lat": 31.25044, "lon": -99.25061},
+        {"start": 43, "end": 49, "name": "Dallas", "lat": 32.78306, "lon": -96.80667},
+        {"start": 54, "end": 61, "name": "Sherman", "lat": 33.63566, "lon": -96.60888},
+    ]
+    gold.write_text(json.dumps({"id": "d1", "text": text, "toponyms": toponyms}) + "\n", encoding="utf-8")
+    result = _geo("evaluate", str(gold), "--json", "--baseline")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["places"]["accuracy_161km"] == 1.0
+    baseline = figures["baseline"]
+    assert baseline["true_positives"] >= 3
+    assert baseline["accuracy_161km"] < figures["places"]["accuracy_161km"]  # Paris, France out of context
+    table = _geo("evaluate", str(gold), "--baseline").stdout
+    assert "baseline" in table
