@@ -342,6 +342,11 @@ def phase_ner(corpus: Path, processes: int) -> dict:
     with _MemorySampler() as sampler, _Window() as window:
         entities = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=processes))
         window.stop_wall()
+    return {**_ner_figures(window, sampler, load, texts, entities), "model": model_name(), "pipes": nlp.pipe_names}
+
+
+def _ner_figures(window: _Window, sampler: _MemorySampler, load: float, texts: list[str], entities: int) -> dict:
+    """What a bare-NER phase reports: its time window, memory, load time and what it read."""
     sampler.sample()
     return {
         **_window_json(window),
@@ -350,8 +355,6 @@ def phase_ner(corpus: Path, processes: int) -> dict:
         "articles": len(texts),
         "words": sum(len(t.split()) for t in texts),
         "entities": entities,
-        "model": model_name(),
-        "pipes": nlp.pipe_names,
         "peak_rss_tree_mb": sampler.peak_rss_mb,
         "peak_pss_tree_mb": sampler.peak_pss_mb,
     }
@@ -381,17 +384,7 @@ def phase_ner_split(corpus: Path, processes: int) -> dict:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             entities = sum(pool.map(_split_share, shares, chunksize=1))
         window.stop_wall()
-    sampler.sample()
-    return {
-        **_window_json(window),
-        **_memory(),
-        "load": load,
-        "articles": len(texts),
-        "words": sum(len(t.split()) for t in texts),
-        "entities": entities,
-        "peak_rss_tree_mb": sampler.peak_rss_mb,
-        "peak_pss_tree_mb": sampler.peak_pss_mb,
-    }
+    return _ner_figures(window, sampler, load, texts, entities)
 
 
 def _geoparser(processes: int):
