@@ -8,7 +8,7 @@ Builds a corpus of at least ``--articles`` distinct news articles in a temporary
 the five seeds and the texts of the public gold corpora in ../shared/benchmarks (read at run time,
 never copied into the project), then measures, on the cleaned texts of that corpus:
 
-- ner P:      ``spacy.load(model, exclude=geo.nlp.NOT_NER)`` + ``nlp.pipe(texts, batch_size=8,
+- ner P:      ``geo.nlp.load_ner()`` (NER only) + ``nlp.pipe(texts, batch_size=8,
               n_process=P)``, for P = 1 and ``--processes`` (the baseline);
 - nersplit P: the parallel ceiling: P forked processes each running that NER-only pipeline with
               n_process=1 on 1/P of the texts (spaCy's own n_process ships every Doc back);
@@ -331,13 +331,11 @@ def _cleaned_texts(corpus: Path) -> list[str]:
 
 
 def phase_ner(corpus: Path, processes: int) -> dict:
-    import spacy
-
-    from geo.nlp import NOT_NER, model_name
+    from geo.nlp import load_ner, model_name
 
     texts = _cleaned_texts(corpus)
     started = time.perf_counter()
-    nlp = spacy.load(model_name(), exclude=NOT_NER)
+    nlp = load_ner()
     load = time.perf_counter() - started
     with _MemorySampler() as sampler, _Window() as window:
         entities = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=processes))
@@ -371,13 +369,11 @@ def phase_ner_split(corpus: Path, processes: int) -> dict:
     """The parallel ceiling: P forked processes, each ``nlp.pipe(n_process=1)`` on 1/P of the texts,
     returning entity counts only (no Doc shipped back, unlike spaCy's own ``n_process``)."""
     global _SPLIT_NLP
-    import spacy
-
-    from geo.nlp import NOT_NER, model_name
+    from geo.nlp import load_ner
 
     texts = _cleaned_texts(corpus)
     started = time.perf_counter()
-    _SPLIT_NLP = spacy.load(model_name(), exclude=NOT_NER)
+    _SPLIT_NLP = load_ner()
     load = time.perf_counter() - started
     shares = [texts[i::processes] for i in range(processes)]
     with _MemorySampler() as sampler, _Window() as window:

@@ -180,11 +180,9 @@ def evaluate_corpus(
 
 def score_baseline(documents: list[dict], gazetteer: Gazetteer, model: str | None = None) -> Scores:
     """Score bare NER plus each name's most plausible gazetteer entry on gold documents."""
-    import spacy
+    from geo.nlp import load_ner
 
-    from geo.nlp import NOT_NER, model_name
-
-    nlp = spacy.load(model_name(model), exclude=NOT_NER)
+    nlp = load_ner(model)
     scores = Scores()
     for document, doc in zip(documents, nlp.pipe((d["text"] for d in documents), batch_size=8)):
         predicted = []

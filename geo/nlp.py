@@ -29,8 +29,13 @@ def model_name(model: str | None = None) -> str:
     raise RuntimeError(f"no spaCy English pipeline installed; pip install one of {DEFAULT_MODELS}")
 
 
+def load_ner(model: str | None = None) -> Language:
+    """Load the pipeline with NER only: bare spaCy, the baseline Dateline is measured against."""
+    return spacy.load(model_name(model), exclude=NOT_NER)
+
+
 def load_nlp(gazetteer: Gazetteer, model: str | None = None) -> Language:
     """Load the NER-only pipeline with the gazetteer ruler before NER."""
-    nlp = spacy.load(model_name(model), exclude=NOT_NER)
+    nlp = load_ner(model)
     nlp.add_pipe("dateline_gazetteer_ruler", before="ner", config={"gazetteer_path": str(gazetteer.path)})
     return nlp
