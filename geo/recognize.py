@@ -36,6 +36,8 @@ from gazetteer.normalize import AREA_WORDS, name_key
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 OTHER_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
+NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+"""Entities that are never a place nor a demonym ("last Friday", "300 miles")."""
 CONTAINER_KINDS = frozenset({"country", "region", "continent"})
 LEADING_WORDS = frozenset({"the", "a", "an"})
 CALENDAR_WORDS = frozenset(
@@ -144,13 +146,13 @@ def _from_entities(
     found: list[Toponym] = []
     doubtful: list[tuple[Span, str]] = []
     for ent in entities:
-        whole = _trim(doc, ent)
-        if whole is None:
+        if ent.label_ in NUMERIC_LABELS or (whole := _trim(doc, ent)) is None:
             continue
         for span in _hyphen_parts(doc, whole, gazetteer):
-            if span.text.lower() in CALENDAR_WORDS or span.text.lower() in NOT_ON_A_MAP:
+            text = span.text
+            if text.lower() in CALENDAR_WORDS or text.lower() in NOT_ON_A_MAP:
                 continue
-            if gazetteer.demonym_country(span.text):
+            if gazetteer.demonym_country(text):
                 found.append(_toponym(span, ent.label_, 0.9, demonym=True))
                 continue
             if ent.label_ not in PLACE_LABELS and ent.label_ not in OTHER_LABELS:
