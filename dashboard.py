@@ -28,7 +28,7 @@ from geo.assets import ensure_static
 from geo.ingest import ingest_articles
 from geo.parse import Geoparser
 from geo.read import read_articles
-from geo.store import IngestReport, Store
+from geo.store import IngestReport, Store, StoreBusy
 
 STORE_PATH = Path(os.environ.get("DATELINE_DB", "dateline.duckdb"))
 SEEDS = Path(__file__).resolve().parent / "seeds"
@@ -331,4 +331,7 @@ def main() -> None:
         advance(bounds)
 
 
-main()
+try:
+    main()
+except StoreBusy as busy:
+    st.error(f"{busy}. Reload the page to try again.")

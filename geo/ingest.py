@@ -18,7 +18,7 @@ from tqdm import tqdm
 from geo.article import Article, InputProblem
 from geo.parse import Geoparser, ParsedArticle
 from geo.read import ArticleStream, needs_reference
-from geo.store import IngestReport, Store
+from geo.store import IngestReport, Store, StoreBusy
 
 DEFAULT_DB = Path("dateline.duckdb")
 LOOKUP_BATCH = 256
@@ -77,9 +77,13 @@ def _unstored(articles: Iterable[Article], store: Store, report: IngestReport) -
 
 
 def ingest_command(paths: list[Path], db: Path | None, *, model: str | None, processes: int | None) -> int:
-    """``python -m geo ingest``: exit 2 when some inputs were rejected."""
-    store = Store(db or DEFAULT_DB)
-    report, problems = ingest_paths(paths, store, Geoparser(model=model, processes=processes), progress=True)
+    """``python -m geo ingest``: exit 2 when some inputs were rejected, 1 when the store stayed busy."""
+    try:
+        store = Store(db or DEFAULT_DB)
+        report, problems = ingest_paths(paths, store, Geoparser(model=model, processes=processes), progress=True)
+    except StoreBusy as error:
+        print(f"error: {error} (articles stored before it are kept)", file=sys.stderr)
+        return 1
     for problem in problems:
         print(f"skipped {problem}", file=sys.stderr)
     print(f"{store.path}: {report.summary()}; {len(problems)} inputs rejected", file=sys.stderr)

@@ -6,14 +6,17 @@ written in batches, each batch one transaction, so an interrupted run leaves eve
 either wholly old or wholly new, and nothing already stored is lost or damaged.
 
 Connections are short-lived so the dashboard and a command-line ingest can take turns on the
-same file. Within a process, one connection to a file is open at a time (the dashboard's
-sessions run in threads, and DuckDB refuses a second attach of a file that is being attached).
+same file: a connection refused because another process holds the file is retried for up to
+``wait`` seconds, then reported as ``StoreBusy``. Within a process, one connection to a file is
+open at a time (the dashboard's sessions run in threads, and DuckDB refuses a second attach of a
+file that is being attached).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -72,6 +75,15 @@ most that many again next time."""
 ARTICLE_COLUMNS = ("id", "source", "title", "date", "date_estimated", "url", "text", "content_hash", "ingested_at")
 MENTION_COLUMNS = ("article_id", "start", "end", "text", "score", "match", "place_key", "sentence_start", "sentence_end")
 PLACE_COLUMNS = ("place_key", "name", "kind", "subkind", "country_code", "admin1", "lat", "lon", "population", "geonameid")
+
+
+WAIT_SECONDS = 30.0
+"""How long to wait for another process to let go of the store file."""
+RETRY_SECONDS = 0.05
+
+
+class StoreBusy(RuntimeError):
+    """Another process kept the store file for longer than the wait."""
 
 
 _LOCKS: dict[Path, threading.RLock] = {}
@@ -137,8 +149,9 @@ class IngestReport:
 class Store:
     """A DuckDB file of articles, places and mentions."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, *, wait: float | None = None):
         self.path = Path(path)
+        self.wait = WAIT_SECONDS if wait is None else wait
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.execute(SCHEMA)
@@ -146,11 +159,26 @@ class Store:
     @contextmanager
     def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with _lock(self.path):
-            db = duckdb.connect(str(self.path))
+            db = self._open()
             try:
                 yield db
             finally:
                 db.close()
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        """Connect, waiting while another process holds the file."""
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                return duckdb.connect(str(self.path))
+            except duckdb.IOException as error:
+                if "lock" not in str(error).lower():
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(
+                        f"{self.path} is in use by another process for over {self.wait:g} s; try again when it is done"
+                    ) from error
+                time.sleep(RETRY_SECONDS)
 
     def ingest(
         self, parsed: Iterable[ParsedArticle], report: IngestReport | None = None, batch: int = BATCH

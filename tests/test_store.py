@@ -13,7 +13,7 @@ import pytest
 from gazetteer import Place
 from geo.article import Article, content_hash
 from geo.parse import Mention, ParsedArticle
-from geo.store import Store, place_key
+from geo.store import Store, StoreBusy, place_key
 
 ROOT = Path(__file__).resolve().parents[1]
 KYIV = Place(1, "Kyiv", "city", "capital", "UA", "Kyiv", "UA.12", 50.45466, 30.5238, 2952301, 703448, "geonames cities500")
@@ -106,3 +106,57 @@ def test_a_killed_ingest_leaves_every_article_whole(tmp_path):
     assert counts["mentions"] == 1 + 2 * 20
     mentions = store.mentions_frame()
     assert mentions.groupby("article_id").size().drop("kept").eq(2).all()
+
+
+def _hold(path: Path, seconds: float) -> subprocess.Popen:
+    """Another process that keeps the store file open for ``seconds``; returns once it holds it."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; db = duckdb.connect({str(path)!r}); print('held', flush=True); time.sleep({seconds})"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_a_store_held_by_another_process_is_waited_for(tmp_path):
+    path = tmp_path / "s.duckdb"
+    Store(path).ingest([_parsed("a", "Kyiv text")])
+    holder = _hold(path, 1.0)
+    try:
+        report = Store(path, wait=20).ingest([_parsed("b", "Other Kyiv text")])
+    finally:
+        holder.wait()
+    assert report.added == ["b"]
+    assert Store(path).counts()["articles"] == 2
+
+
+def test_a_store_held_too_long_is_a_clear_error_and_loses_nothing(tmp_path):
+    path = tmp_path / "s.duckdb"
+    Store(path).ingest([_parsed("a", "Kyiv text")])
+    holder = _hold(path, 5.0)
+    try:
+        with pytest.raises(StoreBusy, match="in use by another process"):
+            Store(path, wait=0.3)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert Store(path).counts() == {"articles": 1, "places": 1, "mentions": 1}
+
+
+def test_ingest_command_reports_a_busy_store(tmp_path, monkeypatch, capsys):
+    from geo import store as store_module
+    from geo.ingest import ingest_command
+
+    path = tmp_path / "s.duckdb"
+    Store(path).ingest([_parsed("a", "Kyiv text")])
+    monkeypatch.setattr(store_module, "WAIT_SECONDS", 0.3)
+    holder = _hold(path, 5.0)
+    try:
+        status = ingest_command([tmp_path / "nothing.txt"], path, model=None, processes=1)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert status == 1
+    assert f"{path} is in use by another process" in capsys.readouterr().err
+    assert Store(path).counts()["articles"] == 1
