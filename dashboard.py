@@ -60,6 +60,12 @@ def stored(path: str, version: float) -> tuple[pd.DataFrame, dict[str, str]]:
     return store.mentions_frame(), store.article_texts()
 
 
+def store_contents() -> tuple[pd.DataFrame, dict[str, str]]:
+    """The store's current mentions and texts (the store is created when missing)."""
+    version = STORE_PATH.stat().st_mtime if STORE_PATH.exists() else 0.0
+    return stored(str(STORE_PATH), version)
+
+
 def ingest(articles: list[Article], label: str) -> IngestReport:
     """Parse and store articles with a progress bar."""
     progress = st.progress(0.0, text=f"{label}: parsing {len(articles)} articles…")
@@ -235,11 +241,10 @@ def main() -> None:
     st.sidebar.title("Dateline")
     if "place" not in st.session_state:
         st.session_state.place = st.query_params.get("place")
-    store = Store(STORE_PATH)
-    if store.counts()["articles"] == 0 and SEEDS.is_dir():
+    if not store_contents()[1] and SEEDS.is_dir():
         first_start()
     upload_section()
-    all_mentions, texts = stored(str(STORE_PATH), STORE_PATH.stat().st_mtime)
+    all_mentions, texts = store_contents()
     if all_mentions.empty:
         st.warning("No place mentions yet: add articles in the sidebar.")
         return
