@@ -119,6 +119,10 @@ def _insert(db: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...],
         db.unregister("incoming")
 
 
+def _content_hashes(db: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, str]:
+    return dict(db.execute("SELECT id, content_hash FROM articles WHERE list_contains(?, id)", [ids]).fetchall())
+
+
 def place_key(place: Place) -> str:
     """A key that survives gazetteer rebuilds: the GeoNames id, else the curated feature's name."""
     if place.geonameid is not None:
@@ -191,8 +195,7 @@ class Store:
         return report
 
     def _ingest_batch(self, db: duckdb.DuckDBPyConnection, chunk: list[ParsedArticle], report: IngestReport) -> None:
-        ids = [item.article.id for item in chunk]
-        stored = dict(db.execute("SELECT id, content_hash FROM articles WHERE list_contains(?, id)", [ids]).fetchall())
+        stored = _content_hashes(db, [item.article.id for item in chunk])
         hashes = [item.article.content_hash for item in chunk]
         owners = dict(
             db.execute("SELECT content_hash, id FROM articles WHERE list_contains(?, content_hash)", [hashes]).fetchall()
@@ -250,7 +253,7 @@ class Store:
     def content_hashes(self, ids: list[str]) -> dict[str, str]:
         """The stored content hash of each of these article ids that is stored."""
         with self._connect() as db:
-            return dict(db.execute("SELECT id, content_hash FROM articles WHERE list_contains(?, id)", [ids]).fetchall())
+            return _content_hashes(db, ids)
 
     def counts(self) -> dict[str, int]:
         """How many articles, places and mentions the store holds."""
