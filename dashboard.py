@@ -22,16 +22,19 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import view, webmap
-from geo.article import Article
-from geo.assets import ensure_static
-from geo.ingest import ingest_articles
-from geo.parse import Geoparser
-from geo.read import read_articles
-from geo.store import IngestReport, Store, StoreBusy
+from geo.app import view, webmap
+from geo.app.assets import ensure_static
+from geo.input.read import read_articles
+from geo.parsing.pipeline import Geoparser
+from geo.records import Article
+from geo.store.database import IngestReport, Store, StoreBusy
+from geo.store.ingest import ingest_articles
 
 STORE_PATH = Path(os.environ.get("DATELINE_DB", "dateline.duckdb"))
-SEEDS = Path(__file__).resolve().parent / "seeds"
+APP_DIR = Path(__file__).resolve().parent
+SEEDS = APP_DIR / "seeds"
+STATIC_DIR = APP_DIR / "static"
+"""Streamlit serves the ``static/`` folder next to the app script at /app/static/."""
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "json", "jsonl", "csv"]
 PLAY_SECONDS = 1.0
 FOCUS_ZOOM = 6
@@ -46,7 +49,7 @@ def geoparser() -> Geoparser:
 
 @st.cache_resource
 def static_files() -> Path:
-    return ensure_static()
+    return ensure_static(STATIC_DIR)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

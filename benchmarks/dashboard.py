@@ -37,13 +37,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from gazetteer import Gazetteer, Place  # noqa: E402
-from geo import view, webmap  # noqa: E402
-from geo.article import Article, content_hash  # noqa: E402
-from geo.parse import Mention, ParsedArticle  # noqa: E402
-from geo.store import Store  # noqa: E402
-
 import browser_support as bs  # noqa: E402
+
+from gazetteer import Gazetteer, Place  # noqa: E402
+from geo.app import view, webmap  # noqa: E402
+from geo.records import Article, Mention, ParsedArticle, content_hash  # noqa: E402  # noqa: E402
+from geo.store.database import Store  # noqa: E402
 
 TARGETS = {"warm_first_marker_s": 3.0, "rerun_s": 0.5}
 FIRST_DAY = dt.date(2022, 2, 1)
@@ -218,8 +217,8 @@ def build_store(size: str, args) -> Path:
     path.unlink(missing_ok=True)
     started = time.perf_counter()
     if size == "seeds":
-        from geo.parse import Geoparser
-        from geo.read import read_articles
+        from geo.input.read import read_articles
+        from geo.parsing.pipeline import Geoparser
 
         articles, _ = read_articles([ROOT / "seeds"])
         Store(path).ingest(Geoparser(processes=1).parse(articles))

@@ -8,11 +8,11 @@ Builds a corpus of at least ``--articles`` distinct news articles in a temporary
 the five seeds and the texts of the public gold corpora in ../shared/benchmarks (read at run time,
 never copied into the project), then measures, on the cleaned texts of that corpus:
 
-- ner P:      ``geo.nlp.load_ner()`` (NER only) + ``nlp.pipe(texts, batch_size=8,
+- ner P:      ``geo.parsing.nlp.load_ner()`` (NER only) + ``nlp.pipe(texts, batch_size=8,
               n_process=P)``, for P = 1 and ``--processes`` (the baseline);
 - nersplit P: the parallel ceiling: P forked processes each running that NER-only pipeline with
               n_process=1 on 1/P of the texts (spaCy's own n_process ships every Doc back);
-- parse P:    ``geo.read.read_articles`` + ``geo.parse.Geoparser(processes=P).parse`` end to end
+- parse P:    ``geo.input.read.read_articles`` + ``geo.parsing.pipeline.Geoparser(processes=P).parse`` end to end
               (model and gazetteer load timed separately, outside the throughput);
 - ingest:     read + parse + ``geo.store.Store.ingest`` into a fresh DuckDB file, then the same
               corpus again (every article unchanged), at P = ``--processes``;
@@ -322,7 +322,7 @@ def _window_json(window: _Window) -> dict:
 
 
 def _cleaned_texts(corpus: Path) -> list[str]:
-    from geo.read import read_articles
+    from geo.input.read import read_articles
 
     articles, problems = read_articles([corpus])
     if problems:
@@ -331,7 +331,7 @@ def _cleaned_texts(corpus: Path) -> list[str]:
 
 
 def phase_ner(corpus: Path, processes: int) -> dict:
-    from geo.nlp import load_ner, model_name
+    from geo.parsing.nlp import load_ner, model_name
 
     texts = _cleaned_texts(corpus)
     started = time.perf_counter()
@@ -369,7 +369,7 @@ def phase_ner_split(corpus: Path, processes: int) -> dict:
     """The parallel ceiling: P forked processes, each ``nlp.pipe(n_process=1)`` on 1/P of the texts,
     returning entity counts only (no Doc shipped back, unlike spaCy's own ``n_process``)."""
     global _SPLIT_NLP
-    from geo.nlp import load_ner
+    from geo.parsing.nlp import load_ner
 
     texts = _cleaned_texts(corpus)
     started = time.perf_counter()
@@ -386,7 +386,7 @@ def phase_ner_split(corpus: Path, processes: int) -> dict:
 def _geoparser(processes: int):
     """A loaded Geoparser and the seconds its gazetteer (built if stale) and its model took."""
     from gazetteer import Gazetteer
-    from geo.parse import Geoparser
+    from geo.parsing.pipeline import Geoparser
 
     started = time.perf_counter()
     gazetteer = Gazetteer.open()
@@ -397,7 +397,7 @@ def _geoparser(processes: int):
 
 def phase_parse(corpus: Path, processes: int) -> dict:
     """What ``python -m geo parse`` does: read, streamed into the workers, then date."""
-    from geo.read import ArticleStream
+    from geo.input.read import ArticleStream
 
     geoparser, load = _geoparser(processes)
     with _MemorySampler() as sampler, _Window() as window:
@@ -420,10 +420,10 @@ def phase_parse(corpus: Path, processes: int) -> dict:
 
 
 def phase_ingest(corpus: Path, processes: int) -> dict:
-    """``geo.ingest.ingest_paths`` twice on one fresh store: a first ingest and an unchanged re-run."""
+    """``geo.store.ingest.ingest_paths`` twice on one fresh store: a first ingest and an unchanged re-run."""
     from gazetteer import Gazetteer
-    from geo.ingest import ingest_paths
-    from geo.store import Store
+    from geo.store.database import Store
+    from geo.store.ingest import ingest_paths
 
     geoparser, load = _geoparser(processes)
     folder = Path(tempfile.mkdtemp(prefix="dateline-bench-db-"))
@@ -510,19 +510,19 @@ class _TimedComponent:
 
 def phase_stages(corpus: Path, profile_path: str | None) -> dict:
     """One P = 1 parse with every stage timed by wrappers (this process only, no file edited)."""
-    import geo.parse
-    import geo.read
+    import geo.input.read
+    import geo.parsing.pipeline
     from gazetteer import Gazetteer
 
     global _clock
     geoparser, load = _geoparser(1)
     _clock = time.process_time
     timers = {name: _Timer() for name in ("clean", "date", "find_toponyms", "resolve", "sentence", "gazetteer")}
-    geo.read.clean_text = _timed_function(timers["clean"], geo.read.clean_text)
-    geo.read.article_date = _timed_function(timers["date"], geo.read.article_date)
-    geo.parse.find_toponyms = _timed_function(timers["find_toponyms"], geo.parse.find_toponyms)
-    geo.parse.resolve = _timed_function(timers["resolve"], geo.parse.resolve)
-    geo.parse.Sentences = _timed_function(timers["sentence"], geo.parse.Sentences)
+    geo.input.read.clean_text = _timed_function(timers["clean"], geo.input.read.clean_text)
+    geo.input.read.article_date = _timed_function(timers["date"], geo.input.read.article_date)
+    geo.parsing.pipeline.find_toponyms = _timed_function(timers["find_toponyms"], geo.parsing.pipeline.find_toponyms)
+    geo.parsing.pipeline.resolve = _timed_function(timers["resolve"], geo.parsing.pipeline.resolve)
+    geo.parsing.pipeline.Sentences = _timed_function(timers["sentence"], geo.parsing.pipeline.Sentences)
     nlp = geoparser.nlp
     wrapped = []
     for i, (name, component) in enumerate(nlp._components):
@@ -536,7 +536,7 @@ def phase_stages(corpus: Path, profile_path: str | None) -> dict:
     started, started_wall = _clock(), time.perf_counter()
     if profiler:
         profiler.enable()
-    articles, _ = geo.read.read_articles([corpus])
+    articles, _ = geo.input.read.read_articles([corpus])
     read_total = _clock() - started
     mentions = sum(len(p.mentions) for p in geoparser.parse(articles))
     if profiler:
@@ -638,7 +638,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, default=str))
         return 0
 
-    from geo.nlp import model_name
+    from geo.parsing.nlp import model_name
 
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     p = args.processes

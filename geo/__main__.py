@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from geo.parse import Options
+from geo.parsing.pipeline import Options
 
 EXIT_OK, EXIT_REJECTED = 0, 2
 
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "parse":
         return _parse(args)
     if args.command == "ingest":
-        from geo.ingest import ingest_command
+        from geo.store.ingest import ingest_command
 
         return ingest_command(args.paths, args.db, model=args.model, processes=args.processes)
     return _evaluate(args)
@@ -56,8 +56,9 @@ def _report(problems) -> None:
 
 def _parse(args: argparse.Namespace) -> int:
     from geo.contract import article_json
-    from geo.parse import Geoparser, ParsedArticle
-    from geo.read import ArticleStream
+    from geo.input.read import ArticleStream
+    from geo.parsing.pipeline import Geoparser
+    from geo.records import ParsedArticle
 
     geoparser = Geoparser(model=args.model, options=Options(all_toponyms=args.all_toponyms), processes=args.processes)
     stream = ArticleStream(args.paths)
@@ -70,7 +71,7 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from geo.evaluate import evaluate_corpus
+    from geo.evaluation.evaluate import evaluate_corpus
 
     results = evaluate_corpus(args.gold, model=args.model, processes=args.processes, baseline=args.baseline)
     if args.json:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gazetteer import Place
-from geo.parse import Mention, ParsedArticle
+from geo.records import Mention, ParsedArticle
 
 
 def place_json(place: Place) -> dict:

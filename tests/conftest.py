@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from gazetteer import Gazetteer
-from geo.parse import Geoparser
-from geo.read import read_articles
-from geo.store import Store
+from geo.input.read import read_articles
+from geo.parsing.pipeline import Geoparser
+from geo.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 

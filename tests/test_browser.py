@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from browser_support import (
     CHROMIUM,
     MARKER,

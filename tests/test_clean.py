@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.clean import CleanText, clean_text
+from geo.input.clean import CleanText, clean_text
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 RAW = {path.name[:3]: path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))}

@@ -113,7 +113,7 @@ def test_ingest_then_ingest_again(tmp_path):
     assert "5 added" in first.stderr
     second = _geo("ingest", str(SEEDS), "--db", str(db))
     assert "0 added" in second.stderr and "5 unchanged" in second.stderr
-    from geo.store import Store
+    from geo.store.database import Store
 
     estimated = Store(db).article("003_1de4da174fe004ff")
     assert str(estimated["date"]) == "2022-03-17" and estimated["date_estimated"] is True

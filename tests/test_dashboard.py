@@ -11,7 +11,7 @@ import pytest
 import streamlit_folium
 from streamlit.testing.v1 import AppTest
 
-from geo.store import Store
+from geo.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard.py")
@@ -127,7 +127,7 @@ def test_article_text_is_escaped_everywhere(tmp_path, store, geoparser, monkeypa
         "Officials in Kyiv said more attacks were expected.",
         encoding="utf-8",
     )
-    from geo.read import read_articles
+    from geo.input.read import read_articles
 
     articles, _ = read_articles([hostile])
     Store(store).ingest(geoparser.parse(articles))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.clean import clean_text
-from geo.dates import article_date, line_date
+from geo.input.clean import clean_text
+from geo.input.dates import article_date, line_date
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TEXT = {path.name[:3]: clean_text(path.read_text(encoding="utf-8")).text for path in sorted(SEEDS.glob("*.txt"))}

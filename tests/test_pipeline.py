@@ -6,9 +6,9 @@ import copy
 
 import pytest
 
-from geo.article import Article
-from geo.parse import Geoparser, Options
-from geo.read import read_articles
+from geo.input.read import read_articles
+from geo.parsing.pipeline import Geoparser, Options
+from geo.records import Article
 
 SEED_PLACES = {
     "000_04ec2b7c7e823c78": {

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from geo.article import Article, InputProblem
-from geo import read
-from geo.read import read_articles, read_inputs
+from geo.input import read
+from geo.input.read import read_articles, read_inputs
+from geo.records import Article, InputProblem
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from gazetteer import Place
-from geo.article import Article, content_hash
-from geo.parse import Mention, ParsedArticle
-from geo.store import Store, StoreBusy, place_key
+from geo.records import Article, Mention, ParsedArticle, content_hash
+from geo.store.database import Store, StoreBusy, place_key
 
 ROOT = Path(__file__).resolve().parents[1]
 KYIV = Place(1, "Kyiv", "city", "capital", "UA", "Kyiv", "UA.12", 50.45466, 30.5238, 2952301, 703448, "geonames cities500")
@@ -87,7 +86,7 @@ def test_a_killed_ingest_leaves_every_article_whole(tmp_path):
         sys.path.insert(0, {str(ROOT)!r})
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         from test_store import _parsed, KYIV, SEA
-        from geo.store import Store
+        from geo.store.database import Store
 
         def articles():
             for i in range(50):
@@ -145,8 +144,8 @@ def test_a_store_held_too_long_is_a_clear_error_and_loses_nothing(tmp_path):
 
 
 def test_ingest_command_reports_a_busy_store(tmp_path, monkeypatch, capsys):
-    from geo import store as store_module
-    from geo.ingest import ingest_command
+    from geo.store import database as store_module
+    from geo.store.ingest import ingest_command
 
     path = tmp_path / "s.duckdb"
     Store(path).ingest([_parsed("a", "Kyiv text")])

@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from geo import view, webmap
+from geo.app import view, webmap
 
 
 def _mentions() -> pd.DataFrame:

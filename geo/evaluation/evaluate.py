@@ -149,8 +149,8 @@ def evaluate_corpus(
     ``places`` scores what Dateline maps; ``all_toponyms`` also counts the demonyms and the
     names inside organisation names that gold standards annotate as toponyms.
     """
-    from geo.parse import Geoparser, Options
-    from geo.read import read_articles
+    from geo.input.read import read_articles
+    from geo.parsing.pipeline import Geoparser, Options
 
     gold = {str(document["id"]): gold_toponyms(document) for document in read_gold(path)}
     articles, problems = read_articles([path])
@@ -180,7 +180,7 @@ def evaluate_corpus(
 
 def score_baseline(documents: list[dict], gazetteer: Gazetteer, model: str | None = None) -> Scores:
     """Score bare NER plus each name's most plausible gazetteer entry on gold documents."""
-    from geo.nlp import load_ner
+    from geo.parsing.nlp import load_ner
 
     nlp = load_ner(model)
     scores = Scores()

@@ -7,7 +7,7 @@ import os
 import spacy
 from spacy.language import Language
 
-import geo.ruler  # noqa: F401  (registers the dateline_gazetteer_ruler factory)
+import geo.parsing.ruler  # noqa: F401  (registers the dateline_gazetteer_ruler factory)
 from gazetteer import Gazetteer
 
 MODEL_ENV = "DATELINE_SPACY_MODEL"

@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from spacy.attrs import ORTH, SPACY
 from spacy.language import Language
-from wordfreq import zipf_frequency
 from spacy.tokens import Doc, Span
+from wordfreq import zipf_frequency
 
 from gazetteer import Gazetteer
 from gazetteer.normalize import is_latin, name_key

@@ -1,4 +1,6 @@
-"""The plain data the pipeline's stages pass along: one article, or one input that was refused."""
+"""The plain data the pipeline's stages pass along: an article, an input that was refused, a
+parsed article and its place mentions. No stage's machinery is imported here (the store and the
+dashboard use these without loading spaCy)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
+
+from gazetteer.place import Place
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,3 +58,25 @@ def content_hash(title: str | None, date: dt.date | None, text: str) -> str:
     """Fingerprint of an article's title, read (not estimated) date and cleaned text."""
     payload = json.dumps([title, date.isoformat() if date else None, text], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A place mention: where in the article, what it says, where it is."""
+
+    text: str
+    start: int
+    end: int
+    score: float
+    place: Place | None
+    match: str | None
+    sentence_start: int
+    sentence_end: int
+    demonym: bool = False
+    nested: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedArticle:
+    article: Article
+    mentions: tuple[Mention, ...]

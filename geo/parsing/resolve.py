@@ -36,7 +36,7 @@ import numpy as np
 
 from gazetteer import Candidate, Gazetteer, Place
 from gazetteer.normalize import name_key, split_area_suffix
-from geo.recognize import Toponym
+from geo.parsing.recognize import Toponym
 
 CANDIDATES = 15
 """Candidates kept per name, best priors first."""

@@ -26,8 +26,7 @@ import duckdb
 import pandas as pd
 
 from gazetteer import Place
-from geo.article import Article
-from geo.parse import ParsedArticle
+from geo.records import Article, ParsedArticle
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (

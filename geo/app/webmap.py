@@ -17,7 +17,7 @@ import pandas as pd
 from branca.element import CssLink, JavascriptLink
 from folium.plugins import FastMarkerCluster
 
-from geo.assets import MAX_NATIVE_ZOOM, TILE_ATTRIBUTION, URL_PREFIX, asset_url
+from geo.app.assets import MAX_NATIVE_ZOOM, TILE_ATTRIBUTION, URL_PREFIX, asset_url
 
 KIND_COLOURS = {
     "country": "#1f77b4",

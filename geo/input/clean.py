@@ -14,7 +14,7 @@ from itertools import chain
 import ftfy
 from rapidfuzz.distance import Indel
 
-from geo.dates import DATELINE
+from geo.input.dates import DATELINE
 
 _FIXER = ftfy.TextFixerConfig(
     unescape_html=False,

@@ -15,39 +15,17 @@ from itertools import islice
 
 from spacy.language import Language
 
-from gazetteer import Gazetteer, Place
-from geo.article import Article
-from geo.nlp import load_nlp
-from geo.recognize import find_toponyms
-from geo.resolve import resolve
-from geo.sentences import Sentences
+from gazetteer import Gazetteer
+from geo.parsing.nlp import load_nlp
+from geo.parsing.recognize import find_toponyms
+from geo.parsing.resolve import resolve
+from geo.parsing.sentences import Sentences
+from geo.records import Article, Mention, ParsedArticle
 
 BATCH_SIZE = 8
 """spaCy batch size: 8 used 240 MB against 832 MB at 64, at the same speed (DESIGN.md)."""
 CHUNK = 32
 """Articles handed to a worker process at a time."""
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """A place mention: where in the article, what it says, where it is."""
-
-    text: str
-    start: int
-    end: int
-    score: float
-    place: Place | None
-    match: str | None
-    sentence_start: int
-    sentence_end: int
-    demonym: bool = False
-    nested: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedArticle:
-    article: Article
-    mentions: tuple[Mention, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from geo.article import Article, InputProblem
-from geo.parse import Geoparser, ParsedArticle
-from geo.read import ArticleStream, needs_reference
-from geo.store import IngestReport, Store, StoreBusy
+from geo.input.read import ArticleStream, needs_reference
+from geo.parsing.pipeline import Geoparser
+from geo.records import Article, InputProblem, ParsedArticle
+from geo.store.database import IngestReport, Store, StoreBusy
 
 DEFAULT_DB = Path("dateline.duckdb")
 LOOKUP_BATCH = 256

@@ -23,9 +23,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from geo.article import Article, InputProblem, content_hash
-from geo.clean import CleanText, clean_text
-from geo.dates import DATELINE, article_date, line_date
+from geo.input.clean import CleanText, clean_text
+from geo.input.dates import DATELINE, article_date, line_date
+from geo.records import Article, InputProblem, content_hash
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup

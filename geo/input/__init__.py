@@ -1,0 +1,1 @@
+"""Input: files, folders and rows in; cleaned, dated ``Article`` records (or ``InputProblem``) out."""

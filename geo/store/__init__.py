@@ -1,0 +1,1 @@
+"""The store: parsed articles and their mentions in one DuckDB file, and ingesting into it."""
