@@ -24,10 +24,11 @@ from streamlit_folium import st_folium
 
 from geo.app import view, webmap
 from geo.app.assets import ensure_static
+from geo.errors import StoreBusy
 from geo.input.read import read_articles
 from geo.parsing.pipeline import Geoparser
 from geo.records import Article
-from geo.store.database import IngestReport, Store, StoreBusy
+from geo.store.database import IngestReport, Store
 from geo.store.ingest import ingest_articles
 
 STORE_PATH = Path(os.environ.get("DATELINE_DB", "dateline.duckdb"))

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from gazetteer import Place
+from geo.errors import StoreBusy
 from geo.records import Article, Mention, ParsedArticle, content_hash
-from geo.store.database import Store, StoreBusy, place_key
+from geo.store.database import Store, place_key
 
 ROOT = Path(__file__).resolve().parents[1]
 KYIV = Place(1, "Kyiv", "city", "capital", "UA", "Kyiv", "UA.12", 50.45466, 30.5238, 2952301, 703448, "geonames cities500")

@@ -8,8 +8,6 @@ swaps in without remounting the map. Places are drawn by JavaScript from a data 
 
 from __future__ import annotations
 
-import html
-import json
 import math
 
 import folium

@@ -32,7 +32,7 @@ from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
 from gazetteer import Gazetteer, haversine_km
-from gazetteer.normalize import AREA_WORDS, name_key
+from gazetteer.normalize import AREA_WORDS
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 OTHER_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})

@@ -26,6 +26,7 @@ import duckdb
 import pandas as pd
 
 from gazetteer import Place
+from geo.errors import StoreBusy
 from geo.records import Article, ParsedArticle
 
 SCHEMA = """
@@ -79,10 +80,6 @@ PLACE_COLUMNS = ("place_key", "name", "kind", "subkind", "country_code", "admin1
 WAIT_SECONDS = 30.0
 """How long to wait for another process to let go of the store file."""
 RETRY_SECONDS = 0.05
-
-
-class StoreBusy(RuntimeError):
-    """Another process kept the store file for longer than the wait."""
 
 
 _LOCKS: dict[Path, threading.RLock] = {}

@@ -15,10 +15,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from geo.errors import StoreBusy
 from geo.input.read import ArticleStream, needs_reference
 from geo.parsing.pipeline import Geoparser
 from geo.records import Article, InputProblem, ParsedArticle
-from geo.store.database import IngestReport, Store, StoreBusy
+from geo.store.database import IngestReport, Store
 
 DEFAULT_DB = Path("dateline.duckdb")
 LOOKUP_BATCH = 256

@@ -1,0 +1,19 @@
+"""Errors a caller of the pipeline can act on, one class per remedy.
+
+Bad input is not an error here: readers report it as ``records.InputProblem`` and go on.
+The gazetteer's own errors live in ``gazetteer.errors``.
+"""
+
+from __future__ import annotations
+
+
+class DatelineError(Exception):
+    """Base class of the pipeline's errors."""
+
+
+class StoreBusy(DatelineError):
+    """Another process kept the store file for longer than the wait: try again when it is done."""
+
+
+class ModelMissing(DatelineError):
+    """No spaCy pipeline of the name asked for (or none of the defaults) is installed."""
