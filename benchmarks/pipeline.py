@@ -14,11 +14,10 @@ never copied into the project), then measures, on the cleaned texts of that corp
               n_process=1 on 1/P of the texts (spaCy's own n_process ships every Doc back);
 - parse P:    ``geo.input.read.read_articles`` + ``geo.parsing.pipeline.Geoparser(processes=P).parse`` end to end
               (model and gazetteer load timed separately, outside the throughput);
-- ingest:     read + parse + ``geo.store.Store.ingest`` into a fresh DuckDB file, then the same
+- ingest:     read + parse + ``geo.store.database.Store.ingest`` into a fresh DuckDB file, then the same
               corpus again (every article unchanged), at P = ``--processes``;
-- stages:     one instrumented P = 1 parse, wall time split into read / clean / date, tokenizer,
-              sentencizer + line breaks, gazetteer ruler, ner, find_toponyms, resolve, sentence
-              lookup and the rest (``--cprofile FILE`` also saves a cProfile of a P = 1 parse).
+- stages:     one instrumented P = 1 parse, time split into read / clean / date, tokenizer,
+              gazetteer ruler, ner, find_toponyms, resolve, sentence lookup and the rest (``--cprofile FILE`` also saves a cProfile of a P = 1 parse).
 
 Every measurement runs in a fresh subprocess (so peak memory and caches belong to it alone), each
 run cold (a fresh gazetteer candidate cache, as in a command-line run); throughput figures are
@@ -61,7 +60,7 @@ JSONL_SHARE = 0.25
 """Share of the corpus written as rows of one .jsonl file; the rest are .txt files."""
 
 REFERENCE = {"ner_1_wps": 8_000.0, "ner_2_wps": 13_600.0}
-"""DESIGN.md's NER-only figures for this machine (en_core_web_sm, batch 8)."""
+"""NER-only throughput first measured on this 2-core machine (en_core_web_sm, batch 8), for reference."""
 RATIO_TARGET = 0.85
 """Whole pipeline throughput / bare NER-only throughput, both at P = --processes."""
 INGEST_TARGET = 0.90
@@ -706,7 +705,7 @@ def _print(results: dict, levels: list[int], p: int, runs: int) -> None:
             r = results[f"ner_{level}"]
             ref = REFERENCE.get(f"ner_{level}_wps")
             _line(f"bare NER P={level} words/s", f"{_rate(r, 'words'):,.0f}",
-                  f"none (baseline); DESIGN.md measured {ref:,.0f} with sm" if ref else "none (baseline)")
+                  f"none (baseline); {ref:,.0f} first measured with sm" if ref else "none (baseline)")
             _line(f"bare NER P={level} articles/s", f"{_rate(r, 'articles'):,.1f}", "none (baseline)")
     if f"nersplit_{p}" in results:
         r = results[f"nersplit_{p}"]
@@ -785,7 +784,7 @@ def _print(results: dict, levels: list[int], p: int, runs: int) -> None:
             pss = max(x.get("peak_pss_tree_mb") or x.get("ingest", {}).get("peak_pss_tree_mb", 0) for x in r)
             name = key.replace("_", " P=")
             _line(f"{name}: max RSS main / largest worker", f"{main_mb:,.0f} / {child_mb:,.0f} MB",
-                  "none; DESIGN.md: 240 MB for sm NER at batch 8")
+                  "none; sm NER at batch 8 was first measured at 240 MB")
             _line(f"{name}: peak PSS of the whole process tree", f"{pss:,.0f} MB", "none (reported)")
 
     if "stages" in results:

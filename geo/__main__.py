@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
+from geo.parsing.nlp import DEFAULT_MODELS, MODEL_ENV
 from geo.parsing.pipeline import Options
 
 EXIT_OK, EXIT_REJECTED = 0, 2
@@ -14,7 +16,7 @@ EXIT_OK, EXIT_REJECTED = 0, 2
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description="Dateline: offline news geoparsing.")
-    parser.add_argument("--model", help="spaCy pipeline to use (default: $DATELINE_SPACY_MODEL or en_core_web_md)")
+    parser.add_argument("--model", help=f"spaCy pipeline to use (default: ${MODEL_ENV}, else the first installed of {', '.join(DEFAULT_MODELS)})")
     parser.add_argument("--processes", type=int, default=None, help="worker processes (default: one per core)")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -40,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     if args.command == "parse":
         return _parse(args)
     if args.command == "ingest":
