@@ -29,6 +29,23 @@ from geo.input.read import read_articles
 from geo.parsing.pipeline import Geoparser
 from geo.records import Article
 from geo.store.database import IngestReport, Store
+from geo.store.frames import (
+    ADMIN1,
+    ARTICLE_ID,
+    ARTICLES,
+    COUNTRY_CODE,
+    DATE,
+    DATE_ESTIMATED,
+    KIND,
+    LAST_DATE,
+    LAT,
+    LON,
+    MENTIONS,
+    PLACE,
+    PLACE_KEY,
+    SOURCE,
+    TITLE,
+)
 from geo.store.ingest import ingest_articles
 
 STORE_PATH = Path(os.environ.get("DATELINE_DB", "dateline.duckdb"))
@@ -38,7 +55,19 @@ STATIC_DIR = APP_DIR / "static"
 """Streamlit serves the ``static/`` folder next to the app script at /app/static/."""
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "json", "jsonl", "csv"]
 PLAY_SECONDS = 1.0
+"""How long Play shows each day."""
 FOCUS_ZOOM = 6
+"""The map's zoom on a place chosen in the table: a region around it, at the tiles' finest zoom."""
+TABLE_COLUMNS = {
+    PLACE: "Place",
+    KIND: "Kind",
+    COUNTRY_CODE: "Country",
+    ADMIN1: "Region",
+    MENTIONS: st.column_config.NumberColumn("Mentions"),
+    ARTICLES: st.column_config.NumberColumn("Articles"),
+    LAST_DATE: st.column_config.DateColumn("Last mentioned", format="YYYY-MM-DD"),
+}
+"""The places table's columns, in order, and their headings."""
 
 st.set_page_config(page_title="Dateline", page_icon="🗺️", layout="wide")
 
@@ -99,7 +128,9 @@ def upload_section() -> None:
     with st.sidebar:
         files = st.file_uploader(
             "Add articles", type=UPLOAD_TYPES, accept_multiple_files=True, key="uploads",
-            help="Text, Markdown, HTML, JSON, JSON Lines or CSV (a `text` column). Bad files are reported and skipped.",
+            help=(
+                "Text, Markdown, HTML, JSON, JSON Lines or CSV (a `text` column). Bad files are reported and skipped."
+            ),
         )
         done = st.session_state.setdefault("uploaded_ids", set())
         messages = st.session_state.setdefault("upload_messages", [])
@@ -114,7 +145,9 @@ def upload_section() -> None:
                     path = Path(folder) / name
                     path.write_bytes(upload.getvalue())
                     found, problems = read_articles([path])
-                    messages += [("warning", f"Skipped {name}{p.source.removeprefix(str(path))}: {p.reason}") for p in problems]
+                    messages += [
+                        ("warning", f"Skipped {name}{p.source.removeprefix(str(path))}: {p.reason}") for p in problems
+                    ]
                     articles += [uploaded(article, name, str(path)) for article in found]
             if articles:
                 report = ingest(articles, "Upload")
@@ -136,7 +169,7 @@ def uploaded(article: Article, name: str, temporary: str) -> Article:
 
 def kinds_filter() -> tuple[str, ...]:
     chosen = st.sidebar.pills(
-        "Kinds", options=list(view.KINDS), default=list(view.KINDS), selection_mode="multi",
+        "Kinds", options=list(view.KIND_CHOICES), default=list(view.KIND_CHOICES), selection_mode="multi",
         key="kinds", bind="query-params",
     )
     return tuple(chosen)
@@ -174,15 +207,18 @@ def timeline_chart(all_mentions: pd.DataFrame, start: dt.date | None, end: dt.da
     days = view.timeline(all_mentions)
     if days.empty:
         return
-    days["selected"] = True if start is None else (days["date"] >= pd.Timestamp(start)) & (days["date"] <= pd.Timestamp(end))
+    if start is None:
+        days["selected"] = True
+    else:
+        days["selected"] = (days[DATE] >= pd.Timestamp(start)) & (days[DATE] <= pd.Timestamp(end))
     chart = (
         alt.Chart(days)
         .mark_bar()
         .encode(
-            x=alt.X("date:T", title=None),
-            y=alt.Y("mentions:Q", title="mentions"),
+            x=alt.X(f"{DATE}:T", title=None),
+            y=alt.Y(f"{MENTIONS}:Q", title="mentions"),
             color=alt.condition("datum.selected", alt.value("#d62728"), alt.value("#cccccc")),
-            tooltip=[alt.Tooltip("date:T"), alt.Tooltip("mentions:Q")],
+            tooltip=[alt.Tooltip(f"{DATE}:T"), alt.Tooltip(f"{MENTIONS}:Q")],
         )
         .properties(height=120)
     )
@@ -200,23 +236,26 @@ def select_place(key: str | None) -> None:
 
 def sentence_panel(mentions: pd.DataFrame, places: pd.DataFrame, texts: dict[str, str]) -> None:
     key = st.session_state.get("place")
-    if key is None or key not in set(places["place_key"]):
+    if key is None or key not in set(places[PLACE_KEY]):
         st.info("Click a place on the map, or a row of the table, to read the sentences that name it.")
         return
-    place = places.loc[places["place_key"] == key].iloc[0]
-    where = ", ".join(str(x) for x in (place["admin1"], place["country_code"]) if isinstance(x, str) and x != place["place"])
-    st.subheader(place["place"])
-    st.caption(f"{place['kind']}{' · ' + where if where else ''} · {place['mentions']} mentions in {place['articles']} articles")
+    place = places.loc[places[PLACE_KEY] == key].iloc[0]
+    where = ", ".join(str(x) for x in (place[ADMIN1], place[COUNTRY_CODE]) if isinstance(x, str) and x != place[PLACE])
+    st.subheader(place[PLACE])
+    st.caption(
+        f"{place[KIND]}{' · ' + where if where else ''} · {place[MENTIONS]} mentions in {place[ARTICLES]} articles"
+    )
     for number, item in enumerate(view.sentences_for(mentions, key, texts)):
-        date = "undated" if item["date"] is None else f"{item['date']:%d %b %Y}{' (estimated)' if item['date_estimated'] else ''}"
-        title = html.escape(item["title"] or item["article_id"])
-        source = html.escape(Path(item["source"] or "").name)
+        estimated = " (estimated)" if item[DATE_ESTIMATED] else ""
+        date = "undated" if item[DATE] is None else f"{item[DATE]:%d %b %Y}{estimated}"
+        title = html.escape(item[TITLE] or item[ARTICLE_ID])
+        source = html.escape(Path(item[SOURCE] or "").name)
         st.markdown(
             f"<div class='sentence'>{item['html']}</div><div class='source'><b>{title}</b> · {date} · {source}</div>",
             unsafe_allow_html=True,
         )
-        if st.button("Open article", key=f"open-{number}-{item['article_id']}"):
-            st.session_state.article = item["article_id"]
+        if st.button("Open article", key=f"open-{number}-{item[ARTICLE_ID]}"):
+            st.session_state.article = item[ARTICLE_ID]
             st.rerun()
 
 
@@ -231,8 +270,9 @@ def article_dialog(article_id: str, mentions: pd.DataFrame, texts: dict[str, str
     st.caption(f"{date}{' (estimated)' if article['date_estimated'] else ''} · {article['source']}")
     if article["url"]:
         st.link_button("Open the source", article["url"])
-    own = mentions[mentions["article_id"] == article_id]
-    st.markdown(f"<div class='article'>{view.article_html(texts.get(article_id, ''), own)}</div>", unsafe_allow_html=True)
+    own = mentions[mentions[ARTICLE_ID] == article_id]
+    text = view.article_html(texts.get(article_id, ""), own)
+    st.markdown(f"<div class='article'>{text}</div>", unsafe_allow_html=True)
 
 
 def main() -> None:
@@ -282,7 +322,7 @@ def main() -> None:
     places = view.places_summary(mentions)
 
     st.caption(
-        f"{len(places)} places · {len(mentions)} mentions · {mentions['article_id'].nunique()} articles"
+        f"{len(places)} places · {len(mentions)} mentions · {mentions[ARTICLE_ID].nunique()} articles"
         f"{f' · {undated} undated articles' if undated else ''}"
     )
     if "initial_view" not in st.session_state:
@@ -310,21 +350,16 @@ def main() -> None:
         sentence_panel(mentions, places, texts)
 
     st.subheader("Places")
-    table = places[["place", "kind", "country_code", "admin1", "mentions", "articles", "last_date"]]
     selection = st.dataframe(
-        table, on_select="rerun", selection_mode="single-row", hide_index=True, width="stretch", key="places_table",
-        column_config={
-            "place": "Place", "kind": "Kind", "country_code": "Country", "admin1": "Region",
-            "mentions": st.column_config.NumberColumn("Mentions"), "articles": st.column_config.NumberColumn("Articles"),
-            "last_date": st.column_config.DateColumn("Last mentioned", format="YYYY-MM-DD"),
-        },
+        places[list(TABLE_COLUMNS)], on_select="rerun", selection_mode="single-row", hide_index=True, width="stretch",
+        key="places_table", column_config=TABLE_COLUMNS,
     )
     rows = selection.selection.rows if selection else []
     if rows and st.session_state.get("table_row") != rows[0]:
         st.session_state.table_row = rows[0]
         chosen = places.iloc[rows[0]]
-        select_place(chosen["place_key"])
-        st.session_state.focus = (float(chosen["lat"]), float(chosen["lon"]))
+        select_place(chosen[PLACE_KEY])
+        st.session_state.focus = (float(chosen[LAT]), float(chosen[LON]))
         st.rerun()
 
     st.sidebar.download_button(

@@ -11,7 +11,11 @@ class DatelineError(Exception):
     """Base class of the pipeline's errors."""
 
 
-class StoreBusy(DatelineError):
+class StoreError(DatelineError):
+    """Base class of the store's errors."""
+
+
+class StoreBusy(StoreError):
     """Another process kept the store file for longer than the wait: try again when it is done."""
 
 

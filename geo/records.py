@@ -78,5 +78,7 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class ParsedArticle:
+    """An article and the place mentions found in it."""
+
     article: Article
     mentions: tuple[Mention, ...]

@@ -233,9 +233,8 @@ def _upload(page, *paths: Path) -> None:
 
 def test_opening_the_app_shows_markers(page, server):
     times = open_app(page, server.url)
-    TIMINGS.update(times)
+    TIMINGS.update(times)  # for information (benchmarks/dashboard.py measures start-up); never asserted
     print(f"navigation to first marker: {times['first_marker_s']:.2f} s")
-    assert times["first_marker_s"] < 30, times
 
     wait_idle(page)
     caption = _caption(page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -11,10 +12,12 @@ import pytest
 import streamlit_folium
 from streamlit.testing.v1 import AppTest
 
+from geo.input.read import read_articles, read_inputs
 from geo.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard.py")
+SEED_003 = ROOT / "seeds" / "003_1de4da174fe004ff.txt"
 
 
 @pytest.fixture()
@@ -85,8 +88,8 @@ def test_minimum_confidence_filter(app):
 
 
 def test_undated_articles_are_counted_and_can_be_left_out(store, monkeypatch):
-    with Store(store)._connect() as db:
-        db.execute("UPDATE articles SET date = NULL WHERE id = '003_1de4da174fe004ff'")
+    (article,) = read_inputs([SEED_003])
+    Store(store).set_dates([dataclasses.replace(article, date=None, date_estimated=False)])
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert at.sidebar.checkbox(key="undated").label == "Include undated articles (1)"
@@ -127,8 +130,6 @@ def test_article_text_is_escaped_everywhere(tmp_path, store, geoparser, monkeypa
         "Officials in Kyiv said more attacks were expected.",
         encoding="utf-8",
     )
-    from geo.input.read import read_articles
-
     articles, _ = read_articles([hostile])
     Store(store).ingest(geoparser.parse(articles))
     at = AppTest.from_file(APP, default_timeout=120)

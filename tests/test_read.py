@@ -7,7 +7,8 @@ import datetime as dt
 import json
 import os
 import re
-import time
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,10 +93,14 @@ def test_content_hash_identifies_the_same_article(seeds: dict[str, Article], tmp
     assert again.content_hash == seeds["000"].content_hash
 
 
-def test_reading_the_seeds_is_fast() -> None:
-    started = time.perf_counter()
-    read_articles([SEEDS])
-    assert time.perf_counter() - started < 1.0
+def test_the_seeds_dates_are_read_without_dateparser() -> None:
+    """Our own patterns read every seed's date: dateparser (slow to load, ~3 ms a call) is never
+    needed, so it is not even imported. How fast reading is, benchmarks/pipeline.py measures."""
+    script = f"import sys; from geo.input.read import read_articles; read_articles([{str(SEEDS)!r}]); " + (
+        "print('dateparser' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip() == "False"
 
 
 # --- every supported format --------------------------------------------------------------------
@@ -250,7 +255,11 @@ def _write(folder: Path, name: str, content: str | bytes) -> Path:
         ("latin1.txt", "Caf\xe9 in Kyiv".encode("latin-1"), "not valid UTF-8 (byte 0xe9 at offset 3)"),
         ("bom-latin1.txt", b"\xef\xbb\xbfCaf\xe9", "not valid UTF-8 (byte 0xe9 at offset 6)"),
         ("huge.txt", "Kyiv " * 1000, "larger than 1,000 bytes"),
-        ("bad.json", '{"id": "a",\n "text": "Kyiv"\n "date": "2022"}', "malformed JSON: Expecting ',' delimiter (line 3)"),
+        (
+            "bad.json",
+            '{"id": "a",\n "text": "Kyiv"\n "date": "2022"}',
+            "malformed JSON: Expecting ',' delimiter (line 3)",
+        ),
         ("scalar.json", "42", "not a JSON object"),
         ("none.json", "[]", "no articles"),
         ("notext.json", '{"id": "a", "title": "Kyiv"}', "row has no text"),
@@ -373,3 +382,22 @@ def test_an_oversized_row_is_refused_alone(tmp_path):
     items = list(read.read_inputs([corpus], max_bytes=100))
     assert [i.id for i in items if isinstance(i, Article)] == ["ok"]
     assert any(isinstance(i, InputProblem) and "larger than" in i.reason for i in items)
+
+
+# --- the day of reading --------------------------------------------------------------------------
+
+
+def test_no_article_is_dated_after_the_day_it_is_read(tmp_path: Path) -> None:
+    good = _write(tmp_path, "good.txt", GOOD)  # "Sunday, February 27, 2022" in its text
+    (article,) = read_inputs([good], today=dt.date(2022, 2, 27))
+    assert (article.date, article.date_estimated) == (dt.date(2022, 2, 27), True)
+    (article,) = read_inputs([good], today=dt.date(2022, 2, 26))
+    assert (article.date, article.date_estimated) == (None, False)
+
+
+def test_the_day_of_reading_also_bounds_dates_estimated_against_the_batch() -> None:
+    # Seed 003 names "March 14" (no year) and talks most of a Thursday: against the batch's median
+    # date it is 17 March 2022, a day after this reading; so it stays on the 14th.
+    articles, _ = read_articles([SEEDS], today=dt.date(2022, 3, 16))
+    (seed_003,) = [article for article in articles if article.id.startswith("003")]
+    assert (seed_003.date, seed_003.date_estimated) == (dt.date(2022, 3, 14), True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import subprocess
 import sys
 import textwrap
@@ -14,14 +15,19 @@ from gazetteer import Place
 from geo.errors import StoreBusy
 from geo.records import Article, Mention, ParsedArticle, content_hash
 from geo.store.database import Store, place_key
+from geo.store.frames import MENTIONS_FRAME
 
 ROOT = Path(__file__).resolve().parents[1]
-KYIV = Place(1, "Kyiv", "city", "capital", "UA", "Kyiv", "UA.12", 50.45466, 30.5238, 2952301, 703448, "geonames cities500")
+KYIV = Place(
+    1, "Kyiv", "city", "capital", "UA", "Kyiv", "UA.12", 50.45466, 30.5238, 2952301, 703448, "geonames cities500"
+)
 SEA = Place(2, "Black Sea", "feature", "sea", None, None, None, 44.0, 35.0, 50000000, None, "features.tsv")
 
 
 def _parsed(article_id: str, text: str, places=(KYIV,)) -> ParsedArticle:
-    article = Article(article_id, f"{article_id}.txt", text, "Title", None, False, None, None, content_hash("Title", None, text))
+    article = Article(
+        article_id, f"{article_id}.txt", text, "Title", None, False, None, None, content_hash("Title", None, text)
+    )
     mentions = tuple(
         Mention(place.name, i * 10, i * 10 + len(place.name), 0.9, place, "name", 0, len(text))
         for i, place in enumerate(places)
@@ -46,6 +52,24 @@ def test_a_changed_article_replaces_its_mentions(tmp_path):
     mentions = store.mentions_frame()
     assert list(mentions["place"]) == ["Kyiv"]
     assert store.article("a")["text"] == "Kyiv text, revised"
+
+
+def test_the_mentions_frame_has_the_schemas_columns(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    assert tuple(store.mentions_frame().columns) == MENTIONS_FRAME
+    store.ingest([_parsed("a", "Kyiv text", places=(KYIV, SEA))])
+    frame = store.mentions_frame()
+    assert tuple(frame.columns) == MENTIONS_FRAME
+    kyiv = frame.iloc[0][["article_id", "text", "start", "end", "place_key", "place", "kind", "lat", "title"]]
+    assert kyiv.tolist() == ["a", "Kyiv", 0, 4, "geonames:703448", "Kyiv", "city", 50.45466, "Title"]
+
+
+def test_set_dates_updates_stored_articles(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    store.ingest([_parsed("a", "Kyiv text")])
+    dated = dataclasses.replace(_parsed("a", "Kyiv text").article, date=dt.date(2022, 3, 1), date_estimated=True)
+    store.set_dates([dated])
+    assert (store.article("a")["date"], store.article("a")["date_estimated"]) == (dt.date(2022, 3, 1), True)
 
 
 def test_the_same_text_under_another_id_is_a_duplicate(tmp_path):
@@ -110,11 +134,10 @@ def test_a_killed_ingest_leaves_every_article_whole(tmp_path):
 
 def _hold(path: Path, seconds: float) -> subprocess.Popen:
     """Another process that keeps the store file open for ``seconds``; returns once it holds it."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, time; db = duckdb.connect({str(path)!r}); print('held', flush=True); time.sleep({seconds})"],
-        stdout=subprocess.PIPE,
-        text=True,
+    script = (
+        f"import duckdb, time; db = duckdb.connect({str(path)!r}); print('held', flush=True); time.sleep({seconds})"
     )
+    holder = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "held"
     return holder
 

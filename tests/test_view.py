@@ -7,20 +7,28 @@ import json
 import re
 
 import pandas as pd
-import pytest
 
 from geo.app import view, webmap
+from geo.store.frames import MENTIONS_FRAME, PLACES_FRAME
+
+KYIV, KHARKIV, RUSSIA = "geonames:703448", "geonames:706483", "geonames:2017370"
+BLACK_SEA = "features.tsv:feature:Black Sea"
+FEB_26, MARCH_1 = dt.date(2022, 2, 26), dt.date(2022, 3, 1)
 
 
 def _mentions() -> pd.DataFrame:
+    """A small mentions frame with the store's columns (``MENTIONS_FRAME``)."""
     rows = [
-        ("a1", 0, 4, "Kyiv", 0.9, "geonames:703448", "Kyiv", "city", "UA", 50.45, 30.52, "Kyiv story", dt.date(2022, 2, 26)),
-        ("a1", 20, 27, "Kharkiv", 0.8, "geonames:706483", "Kharkiv", "city", "UA", 49.98, 36.25, "Kyiv story", dt.date(2022, 2, 26)),
-        ("a2", 5, 9, "Kiev", 0.7, "geonames:703448", "Kyiv", "city", "UA", 50.45, 30.52, "Later", dt.date(2022, 3, 1)),
-        ("a2", 30, 36, "Russia", 0.95, "geonames:2017370", "Russia", "country", "RU", 60.0, 100.0, "Later", dt.date(2022, 3, 1)),
-        ("a3", 0, 9, "Black Sea", 0.5, "features.tsv:feature:Black Sea", "Black Sea", "feature", None, 44.0, 35.0, "<b>Undated</b>", None),
+        ("a1", 0, 4, "Kyiv", 0.9, KYIV, "Kyiv", "city", "UA", 50.45, 30.52, "Kyiv story", FEB_26),
+        ("a1", 20, 27, "Kharkiv", 0.8, KHARKIV, "Kharkiv", "city", "UA", 49.98, 36.25, "Kyiv story", FEB_26),
+        ("a2", 5, 9, "Kiev", 0.7, KYIV, "Kyiv", "city", "UA", 50.45, 30.52, "Later", MARCH_1),
+        ("a2", 30, 36, "Russia", 0.95, RUSSIA, "Russia", "country", "RU", 60.0, 100.0, "Later", MARCH_1),
+        ("a3", 0, 9, "Black Sea", 0.5, BLACK_SEA, "Black Sea", "feature", None, 44.0, 35.0, "<b>Undated</b>", None),
     ]
-    columns = ["article_id", "start", "end", "text", "score", "place_key", "place", "kind", "country_code", "lat", "lon", "title", "date"]
+    columns = [
+        "article_id", "start", "end", "text", "score", "place_key", "place", "kind", "country_code", "lat", "lon",
+        "title", "date",
+    ]  # fmt: skip
     frame = pd.DataFrame(rows, columns=columns)
     frame["date"] = pd.to_datetime(frame["date"])
     frame["admin1"] = None
@@ -30,7 +38,7 @@ def _mentions() -> pd.DataFrame:
     frame["url"] = None
     frame["sentence_start"] = frame["start"]
     frame["sentence_end"] = frame["end"] + 10
-    return frame
+    return frame[list(MENTIONS_FRAME)]
 
 
 TEXTS = {
@@ -70,6 +78,11 @@ def test_places_summary_counts_mentions_and_articles():
     assert view.places_summary(_mentions().iloc[0:0]).empty
 
 
+def test_places_summary_has_the_schemas_columns_even_when_empty():
+    assert tuple(view.places_summary(_mentions()).columns) == PLACES_FRAME
+    assert tuple(view.places_summary(_mentions().iloc[0:0]).columns) == PLACES_FRAME
+
+
 def test_timeline_fills_every_day():
     days = view.timeline(_mentions())
     assert list(days["date"].dt.day) == [26, 27, 28, 1]
@@ -88,11 +101,11 @@ def test_highlight_escapes_and_marks():
 
 
 def test_sentences_newest_first_escaped_and_highlighted():
-    items = view.sentences_for(_mentions(), "geonames:703448", TEXTS)
+    items = view.sentences_for(_mentions(), KYIV, TEXTS)
     assert [i["article_id"] for i in items] == ["a2", "a1"]
     assert "<mark>Kiev</mark>" in items[0]["html"]
     assert items[0]["title"] == "Later" and items[0]["source"] == "a2.txt" and items[0]["url"] is None
-    black_sea = view.sentences_for(_mentions(), "features.tsv:feature:Black Sea", TEXTS)[0]
+    black_sea = view.sentences_for(_mentions(), BLACK_SEA, TEXTS)[0]
     assert "<script>" not in black_sea["html"] and black_sea["date"] is None
 
 
@@ -135,9 +148,11 @@ def test_marker_rows_size_colour_and_tooltips():
 
 
 def test_tooltips_are_set_as_text_not_html():
-    layer_js = webmap.places_layer(view.places_summary(_mentions()))
-    script = layer_js._children[next(iter(layer_js._children))].callback
-    assert "textContent" in script and "innerHTML" not in script
+    fmap = webmap.base_map()
+    webmap.places_layer(view.places_summary(_mentions())).add_to(fmap)
+    page = fmap.get_root().render()
+    assert "label.textContent = row[4];" in page and "marker.bindTooltip(label);" in page
+    assert "innerHTML" not in page
 
 
 def test_places_at_one_point_get_their_own_markers():
@@ -151,13 +166,15 @@ def test_places_at_one_point_get_their_own_markers():
 
 def test_clicked_place_is_the_nearest_marker():
     places = view.places_summary(_mentions())
-    assert webmap.clicked_place(places, {"lat": 50.4, "lng": 30.6}) == "geonames:703448"
+    assert webmap.clicked_place(places, {"lat": 50.4, "lng": 30.6}) == KYIV
     assert webmap.clicked_place(places, None) is None
 
 
-@pytest.mark.parametrize("count", [1, 10, 100, 10_000])
-def test_radius_grows_and_is_capped(count):
-    assert 4 < webmap.radius(count) <= 30
+def test_radius_grows_with_the_count_and_is_capped():
+    radii = [webmap.radius(count) for count in range(1, 10_001)]
+    assert radii == sorted(radii)  # never smaller for more mentions
+    assert webmap.MIN_RADIUS < webmap.radius(1) < webmap.radius(10) < webmap.radius(50)  # visibly larger
+    assert max(radii) == webmap.radius(10_000) == webmap.radius(1_000_000) == webmap.MAX_RADIUS
 
 
 def test_initial_view_frames_local_places():

@@ -9,10 +9,13 @@ which the app passes in), and again whenever a package version changes.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import sqlite3
 from importlib import metadata
 from pathlib import Path
+
+logger = logging.getLogger(__name__)
 
 URL_PREFIX = "/app/static"
 VENDOR_PACKAGES = {
@@ -40,8 +43,9 @@ def ensure_static(root: Path) -> Path:
     for name, module in VENDOR_PACKAGES.items():
         base = Path(__import__(module, fromlist=["BASE_DIR"]).BASE_DIR)
         shutil.copytree(base, vendor / name, ignore=shutil.ignore_patterns("*.map", "*.esm.js"))
-    _unpack_tiles(root / "tiles")
+    tiles = _unpack_tiles(root / "tiles")
     stamp_file.write_text(_stamp())
+    logger.info("copied the map's scripts and unpacked %d tiles into %s", tiles, root)
     return root
 
 

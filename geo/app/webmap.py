@@ -16,6 +16,7 @@ from branca.element import CssLink, JavascriptLink
 from folium.plugins import FastMarkerCluster
 
 from geo.app.assets import MAX_NATIVE_ZOOM, TILE_ATTRIBUTION, URL_PREFIX, asset_url
+from geo.store.frames import KIND, LAT, LON, MENTIONS, PLACE, PLACE_KEY
 
 KIND_COLOURS = {
     "country": "#1f77b4",
@@ -25,8 +26,15 @@ KIND_COLOURS = {
     "continent": "#7f7f7f",
 }
 MAX_ZOOM = 12
+WORLD_CENTRE, WORLD_ZOOM = (30.0, 10.0), 2
+"""The view with nothing to frame: the inhabited world."""
 CLUSTER_FROM = 200
 """Places are clustered when more than this many are shown."""
+MIN_RADIUS, MAX_RADIUS = 4.0, 30.0
+"""Marker radius in pixels: a small base so one mention is still visible, a cap so a place named
+everywhere does not cover its neighbours."""
+RADIUS_PER_ROOT = 3.0
+"""Pixels of radius per square root of the mentions: the marker's area grows with the count."""
 
 _MARKER_CALLBACK = """
 function (row) {
@@ -44,11 +52,12 @@ function (row) {
 
 
 def radius(mentions: int) -> float:
-    """Marker radius in pixels for a number of mentions (area grows with the count)."""
-    return round(min(30.0, 4.0 + 3.0 * math.sqrt(mentions)), 1)
+    """Marker radius in pixels for a number of mentions (area grows with the count, up to a cap)."""
+    return round(min(MAX_RADIUS, MIN_RADIUS + RADIUS_PER_ROOT * math.sqrt(mentions)), 1)
 
 
 def tooltip(name: str, mentions: int) -> str:
+    """A marker's tooltip: the place's name and how often it is mentioned."""
     return f"{name} — {mentions} mention{'s' if mentions != 1 else ''}"
 
 
@@ -59,11 +68,16 @@ def _cluster_js(url_prefix: str) -> list[tuple[str, str]]:
 def _cluster_css(url_prefix: str) -> list[tuple[str, str]]:
     return [
         ("markerclustercss", asset_url("vendor", "markercluster", "MarkerCluster.css", prefix=url_prefix)),
-        ("markerclusterdefaultcss", asset_url("vendor", "markercluster", "MarkerCluster.Default.css", prefix=url_prefix)),
+        (
+            "markerclusterdefaultcss",
+            asset_url("vendor", "markercluster", "MarkerCluster.Default.css", prefix=url_prefix),
+        ),
     ]
 
 
-def base_map(*, url_prefix: str = URL_PREFIX, location: tuple[float, float] = (30.0, 10.0), zoom: int = 2) -> folium.Map:
+def base_map(
+    *, url_prefix: str = URL_PREFIX, location: tuple[float, float] = WORLD_CENTRE, zoom: int = WORLD_ZOOM
+) -> folium.Map:
     """An empty world map on the local basemap, with only local scripts and styles.
 
     The clustering script is loaded up front: the places layer arrives later, through
@@ -98,13 +112,13 @@ def marker_rows(places: pd.DataFrame) -> list[list]:
     metres so each keeps its own marker and click.
     """
     rows, seen = [], set()
-    for place in places.itertuples(index=False):
-        lat, lon = float(place.lat), float(place.lon)
+    columns = places[[LAT, LON, MENTIONS, KIND, PLACE]]
+    for lat, lon, mentions, kind, name in columns.itertuples(index=False, name=None):
+        lat, lon, count = float(lat), float(lon), int(mentions)
         while (round(lat, 5), round(lon, 5)) in seen:
             lat += 0.0002
         seen.add((round(lat, 5), round(lon, 5)))
-        rows.append([lat, lon, radius(int(place.mentions)), KIND_COLOURS.get(place.kind, "#555"),
-                     tooltip(str(place.place), int(place.mentions))])
+        rows.append([lat, lon, radius(count), KIND_COLOURS.get(kind, "#555"), tooltip(str(name), count)])
     return rows
 
 
@@ -133,11 +147,11 @@ def initial_view(places: pd.DataFrame) -> tuple[tuple[float, float], int]:
     about where the news is), and the 5 % of mentions furthest out on each side are ignored.
     """
     if places.empty:
-        return (30.0, 10.0), 2
-    local = places[~places["kind"].isin(["country", "continent"])]
+        return WORLD_CENTRE, WORLD_ZOOM
+    local = places[~places[KIND].isin(["country", "continent"])]
     chosen = local if not local.empty else places
-    lats = _weighted_range(chosen["lat"], chosen["mentions"])
-    lons = _weighted_range(chosen["lon"], chosen["mentions"])
+    lats = _weighted_range(chosen[LAT], chosen[MENTIONS])
+    lons = _weighted_range(chosen[LON], chosen[MENTIONS])
     span = max((lats[1] - lats[0]) * 1.6, lons[1] - lons[0], 1e-6)
     zoom = int(max(2, min(MAX_NATIVE_ZOOM, math.log2(360.0 / span))))
     return ((lats[0] + lats[1]) / 2, (lons[0] + lons[1]) / 2), zoom
@@ -156,5 +170,5 @@ def clicked_place(places: pd.DataFrame, clicked: dict | None) -> str | None:
     if not clicked or places.empty:
         return None
     lat, lon = float(clicked["lat"]), float(clicked["lng"])
-    distance = (places["lat"] - lat) ** 2 + ((places["lon"] - lon) * math.cos(math.radians(lat))) ** 2
-    return str(places.loc[distance.idxmin(), "place_key"])
+    distance = (places[LAT] - lat) ** 2 + ((places[LON] - lon) * math.cos(math.radians(lat))) ** 2
+    return str(places.loc[distance.idxmin(), PLACE_KEY])

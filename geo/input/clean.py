@@ -91,7 +91,11 @@ def _repair(lines: list[_Line]) -> list[_Line]:
     usually shares its document with some it can."""
     pieces = [[piece.group() for piece in _PIECE.finditer(line.text)] for line in lines]
     fixes = {
-        piece: ftfy.ExplainedText(piece, []) if piece.isascii() and piece.isprintable() else ftfy.fix_and_explain(piece, config=_FIXER)
+        piece: (
+            ftfy.ExplainedText(piece, [])
+            if piece.isascii() and piece.isprintable()
+            else ftfy.fix_and_explain(piece, config=_FIXER)
+        )
         for line in pieces
         for piece in line
     }

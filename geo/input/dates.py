@@ -39,21 +39,21 @@ _SETTINGS = {"RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True}
 
 
 def article_date(
-    text: str, metadata_date: str | None = None, reference: dt.date | None = None
+    text: str, metadata_date: str | None = None, reference: dt.date | None = None, *, latest: dt.date
 ) -> tuple[dt.date | None, bool]:
     """The article's publication date and whether it was estimated from the text.
 
     Tries the metadata date, then a dateline or header in the first lines, then estimates from the
-    body (see `_estimate`). Never a date after today; (None, False) when the text says nothing.
+    body (see `_estimate`). Never a date after `latest`, the last possible publication date (the
+    day the article is read); (None, False) when the text says nothing.
     """
-    today = dt.date.today()
-    if metadata_date and (found := _metadata_date(metadata_date)) and found <= today:
+    if metadata_date and (found := _metadata_date(metadata_date)) and found <= latest:
         return found, False
     head = [line for line in text.splitlines() if line.strip()][:_HEADER_LINES]
     for line in head:
-        if (found := line_date(line)) and found <= today:
+        if (found := line_date(line)) and found <= latest:
             return found, False
-    estimate = _estimate(text, reference)
+    estimate = _estimate(text, reference, latest)
     return (estimate, True) if estimate else (None, False)
 
 
@@ -82,27 +82,26 @@ def line_date(line: str) -> dt.date | None:
     return _parse(found.group()) if alone or _LABEL.search(line, 0, found.start()) else None
 
 
-def _estimate(text: str, reference: dt.date | None = None) -> dt.date | None:
-    """Estimate the publication date from the body: the latest calendar date it mentions, moved on
-    to the first day of the weekday the article names most ("said on Thursday").
+def _estimate(text: str, reference: dt.date | None, latest: dt.date) -> dt.date | None:
+    """Estimate the publication date from the body: the newest calendar date it mentions (none after
+    `latest`), moved on to the first day of the weekday the article names most ("said on Thursday").
 
-    A date without a year takes the year that puts it closest to `reference` (else to the latest
+    A date without a year takes the year that puts it closest to `reference` (else to the newest
     dated mention); with neither, it is ignored. None when no usable date is mentioned.
     """
-    today = dt.date.today()
     mentions = [(match.group("day_month"), match.group("year")) for match in _BODY_DATE.finditer(text)]
     dated = [_parse(f"{day_month} {year}") for day_month, year in mentions if year]
-    anchor = reference or max((d for d in dated if d and d <= today), default=None)
+    anchor = reference or max((d for d in dated if d and d <= latest), default=None)
     undated = [_nearest(day_month, anchor) for day_month, year in mentions if not year and anchor]
-    latest = max((d for d in dated + undated if d and d <= today), default=None)
-    if latest is None:
+    newest = max((d for d in dated + undated if d and d <= latest), default=None)
+    if newest is None:
         return None
     weekdays = Counter(_WEEKDAYS.index(name) for name in _WEEKDAY.findall(text))
     if not weekdays:
-        return latest
-    weekday = max(weekdays, key=lambda day: (weekdays[day], -((day - latest.weekday()) % 7)))
-    estimate = latest + dt.timedelta(days=(weekday - latest.weekday()) % 7)
-    return estimate if estimate <= today else latest
+        return newest
+    weekday = max(weekdays, key=lambda day: (weekdays[day], -((day - newest.weekday()) % 7)))
+    estimate = newest + dt.timedelta(days=(weekday - newest.weekday()) % 7)
+    return estimate if estimate <= latest else newest
 
 
 def _nearest(day_month: str, anchor: dt.date) -> dt.date | None:

@@ -55,19 +55,22 @@ _BLOCKS = (
 _BLOCK_BREAK = "\x1e"
 
 
-def read_inputs(paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES) -> Iterator[Item]:
+def read_inputs(
+    paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES, today: dt.date | None = None
+) -> Iterator[Item]:
     """Stream an Article for every document in `paths` and an InputProblem for every bad input.
 
     Paths are read in the order given; folders recursively, in name order, skipping dotfiles and
     dot-folders. Dates come from metadata, a dateline or header, or are estimated from dates with a
     year in the text; an article that needs the batch's reference year stays undated here (see
-    `read_articles`).
+    `read_articles`). No article is dated after `today`, the day of reading (default: the current date).
     """
+    latest = _resolve(today)
     for source in _files(paths):
         if isinstance(source, InputProblem):
             yield source
         else:
-            yield from _read_file(source, max_bytes)
+            yield from _read_file(source, max_bytes, latest)
 
 
 class ArticleStream:
@@ -75,18 +78,20 @@ class ArticleStream:
 
     Bad inputs are collected in ``problems`` on the way. An article whose text gives dates without
     a year can only be dated against the batch's median read date, known once everything is
-    read: ``dated`` gives it its estimated date then.
+    read: ``dated`` gives it its estimated date then. ``today`` is the day of reading (default: the
+    current date), fixed for the whole stream: no article is dated after it.
     """
 
-    def __init__(self, paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES):
+    def __init__(self, paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES, today: dt.date | None = None):
         self.paths = list(paths)
         self.max_bytes = max_bytes
+        self.today = _resolve(today)
         self.problems: list[InputProblem] = []
         self._read_dates: list[dt.date] = []
         self._reference: dt.date | None = None
 
     def __iter__(self) -> Iterator[Article]:
-        for item in read_inputs(self.paths, max_bytes=self.max_bytes):
+        for item in read_inputs(self.paths, max_bytes=self.max_bytes, today=self.today):
             if isinstance(item, InputProblem):
                 self.problems.append(item)
                 continue
@@ -101,7 +106,7 @@ class ArticleStream:
         one (call it once the stream has been read to the end)."""
         if not needs_reference(article) or self._reference is None:
             return article
-        return _redate(article, self._reference)
+        return _redate(article, self._reference, self.today)
 
 
 def needs_reference(article: Article) -> bool:
@@ -110,13 +115,19 @@ def needs_reference(article: Article) -> bool:
 
 
 def read_articles(
-    paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES
+    paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES, today: dt.date | None = None
 ) -> tuple[list[Article], list[InputProblem]]:
     """Read everything, then estimate the dates of articles without a read date, using the median
-    read date of the batch as the reference year for dates their text gives without one."""
-    stream = ArticleStream(paths, max_bytes=max_bytes)
+    read date of the batch as the reference year for dates their text gives without one. No
+    article is dated after `today` (default: the current date)."""
+    stream = ArticleStream(paths, max_bytes=max_bytes, today=today)
     articles = list(stream)
     return [stream.dated(article) for article in articles], stream.problems
+
+
+def _resolve(today: dt.date | None) -> dt.date:
+    """The day of reading: the one given, else the current date (read once, at the entry point)."""
+    return dt.date.today() if today is None else today
 
 
 def headline(text: str) -> str | None:
@@ -172,10 +183,10 @@ def _folder(folder: str, visited: set[str]) -> Iterator[str | InputProblem]:
             yield child
 
 
-def _read_file(source: str, max_bytes: int) -> Iterator[Item]:
+def _read_file(source: str, max_bytes: int, latest: dt.date) -> Iterator[Item]:
     suffix = Path(source).suffix.lower()
     if suffix in _STREAMED:
-        yield from _streamed(source, suffix, max_bytes)
+        yield from _streamed(source, suffix, max_bytes, latest)
         return
     reader = _READERS.get(suffix)
     if reader is None:
@@ -185,10 +196,10 @@ def _read_file(source: str, max_bytes: int) -> Iterator[Item]:
     if isinstance(text, InputProblem):
         yield text
     else:
-        yield from _sized(reader(source, text), max_bytes)
+        yield from _sized(reader(source, text, latest), max_bytes)
 
 
-def _streamed(source: str, suffix: str, max_bytes: int) -> Iterator[Item]:
+def _streamed(source: str, suffix: str, max_bytes: int, latest: dt.date) -> Iterator[Item]:
     """JSON Lines and CSV files, read a row at a time so a large corpus never sits in memory."""
     try:
         info = os.stat(source)
@@ -208,10 +219,10 @@ def _streamed(source: str, suffix: str, max_bytes: int) -> Iterator[Item]:
                 return
             handle.seek(0)
             if suffix == ".jsonl":
-                yield from _sized(_jsonl_lines(source, handle), max_bytes)
+                yield from _sized(_jsonl_lines(source, handle, latest), max_bytes)
             else:
                 text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-                yield from _sized(_csv_rows(source, text), max_bytes)
+                yield from _sized(_csv_rows(source, text, latest), max_bytes)
     except OSError as error:
         yield InputProblem(source, f"unreadable: {error.strerror or error}")
     except UnicodeDecodeError as error:
@@ -274,11 +285,11 @@ def _size(limit: int) -> str:
     return f"{limit / 1_000_000:g} MB" if limit >= 1_000_000 else f"{limit:,} bytes"
 
 
-def _plain(source: str, text: str) -> Iterator[Item]:
-    yield _article(article_id=Path(source).stem, source=source, cleaned=clean_text(text))
+def _plain(source: str, text: str, latest: dt.date) -> Iterator[Item]:
+    yield _article(article_id=Path(source).stem, source=source, cleaned=clean_text(text), latest=latest)
 
 
-def _html(source: str, markup: str) -> Iterator[Item]:
+def _html(source: str, markup: str, latest: dt.date) -> Iterator[Item]:
     """Visible text only, a paragraph per block element; title, date and url from the markup."""
     from bs4 import BeautifulSoup
 
@@ -315,6 +326,7 @@ def _html(source: str, markup: str) -> Iterator[Item]:
         title=title or None,
         metadata_date=date or None,
         url=url or None,
+        latest=latest,
     )
 
 
@@ -323,22 +335,22 @@ def _meta(soup: BeautifulSoup, **attrs: str) -> str | None:
     return (str(tag["content"]).strip() or None) if tag else None
 
 
-def _json(source: str, text: str) -> Iterator[Item]:
+def _json(source: str, text: str, latest: dt.date) -> Iterator[Item]:
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as error:
         yield InputProblem(source, _malformed(error, line=True))
         return
     if not isinstance(data, list):
-        yield _row(data, source, Path(source).stem)
+        yield _row(data, source, Path(source).stem, latest)
         return
     if not data:
         yield InputProblem(source, "no articles")
     for number, row in enumerate(data, start=1):
-        yield _row(row, f"{source}#{number}", f"{Path(source).stem}-{number}")
+        yield _row(row, f"{source}#{number}", f"{Path(source).stem}-{number}", latest)
 
 
-def _jsonl_lines(source: str, handle: IO[bytes]) -> Iterator[Item]:
+def _jsonl_lines(source: str, handle: IO[bytes], latest: dt.date) -> Iterator[Item]:
     """One article per line; a bad line (not UTF-8, not JSON) is reported and the rest still read."""
     for number, raw in enumerate(handle, start=1):
         try:
@@ -353,7 +365,7 @@ def _jsonl_lines(source: str, handle: IO[bytes]) -> Iterator[Item]:
         except (json.JSONDecodeError, RecursionError) as error:
             yield InputProblem(f"{source}#{number}", _malformed(error, line=False))
             continue
-        yield _row(row, f"{source}#{number}", f"{Path(source).stem}-{number}")
+        yield _row(row, f"{source}#{number}", f"{Path(source).stem}-{number}", latest)
 
 
 def _malformed(error: json.JSONDecodeError | RecursionError, *, line: bool) -> str:
@@ -362,7 +374,7 @@ def _malformed(error: json.JSONDecodeError | RecursionError, *, line: bool) -> s
     return f"malformed JSON: {error.msg}" + (f" (line {error.lineno})" if line else "")
 
 
-def _csv_rows(source: str, handle: IO[str]) -> Iterator[Item]:
+def _csv_rows(source: str, handle: IO[str], latest: dt.date) -> Iterator[Item]:
     """A header row with a `text` column, then one article per row."""
     reader = csv.reader(handle)
     try:
@@ -374,7 +386,7 @@ def _csv_rows(source: str, handle: IO[str]) -> Iterator[Item]:
         for number, values in enumerate(reader, start=1):
             if any(value.strip() for value in values):
                 found = True
-                yield _row(dict(zip(header, values)), f"{source}#{number}", f"{Path(source).stem}-{number}")
+                yield _row(dict(zip(header, values)), f"{source}#{number}", f"{Path(source).stem}-{number}", latest)
     except csv.Error as error:
         yield InputProblem(source, f"malformed CSV (line {reader.line_num}): {error}")
         return
@@ -382,7 +394,7 @@ def _csv_rows(source: str, handle: IO[str]) -> Iterator[Item]:
         yield InputProblem(source, "no articles")
 
 
-def _row(row: object, source: str, default_id: str) -> Item:
+def _row(row: object, source: str, default_id: str, latest: dt.date) -> Item:
     """One JSON or CSV row's article; its `given_offsets` map back to its `text` as given."""
     if not isinstance(row, dict):
         return InputProblem(source, "not a JSON object")
@@ -401,6 +413,7 @@ def _row(row: object, source: str, default_id: str) -> Item:
         metadata_date=_field(fields.get("date")),
         url=_field(fields.get("url")) or _field(fields.get("source")),
         given_offsets=cleaned.offsets,
+        latest=latest,
     )
 
 
@@ -420,10 +433,11 @@ def _article(
     metadata_date: str | None = None,
     url: str | None = None,
     given_offsets: tuple[int, ...] | None = None,
+    latest: dt.date,
 ) -> Item:
     if not cleaned.text:
         return InputProblem(source, "no text left after cleaning")
-    date, estimated = article_date(cleaned.text, metadata_date)
+    date, estimated = article_date(cleaned.text, metadata_date, latest=latest)
     title = (title and " ".join(clean_text(title).text.split())) or headline(cleaned.text)
     return Article(
         id=article_id,
@@ -438,15 +452,16 @@ def _article(
     )
 
 
-def _redate(article: Article, reference: dt.date) -> Article:
-    date, estimated = article_date(article.text, reference=reference)
+def _redate(article: Article, reference: dt.date, latest: dt.date) -> Article:
+    date, estimated = article_date(article.text, reference=reference, latest=latest)
     return replace(article, date=date, date_estimated=estimated)
 
 
-_READERS: dict[str, Callable[[str, str], Iterator[Item]]] = {
+_READERS: dict[str, Callable[[str, str, dt.date], Iterator[Item]]] = {
     ".txt": _plain,
     ".md": _plain,
     ".html": _html,
     ".htm": _html,
     ".json": _json,
 }
+"""The reader of each whole-file type: (source, its text, the day of reading) -> articles and problems."""

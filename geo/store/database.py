@@ -2,8 +2,9 @@
 
 Idempotent: an article is identified by its id; ingesting it again with the same content hash
 changes nothing, with a different one replaces its row and all its mentions. Articles are
-written in batches, each batch one transaction, so an interrupted run leaves every article
-either wholly old or wholly new, and nothing already stored is lost or damaged.
+written ``BATCH`` at a time, one transaction a batch (not one an article): an interrupted run
+keeps every batch it committed and loses the batch it was writing, which the next run parses
+again; every article is either wholly old or wholly new, and nothing stored is lost or damaged.
 
 Connections are short-lived so the dashboard and a command-line ingest can take turns on the
 same file: a connection refused because another process holds the file is retried for up to
@@ -15,6 +16,7 @@ file that is being attached).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -26,8 +28,34 @@ import duckdb
 import pandas as pd
 
 from gazetteer import Place
+from geo.chunks import chunked
 from geo.errors import StoreBusy
 from geo.records import Article, ParsedArticle
+from geo.store.frames import (
+    ADMIN1,
+    ARTICLE_ID,
+    COUNTRY_CODE,
+    DATE,
+    DATE_ESTIMATED,
+    END,
+    KIND,
+    LAT,
+    LON,
+    MATCH,
+    MENTIONS_FRAME,
+    PLACE,
+    PLACE_KEY,
+    SCORE,
+    SENTENCE_END,
+    SENTENCE_START,
+    SOURCE,
+    START,
+    TEXT,
+    TITLE,
+    URL,
+)
+
+logger = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -73,13 +101,36 @@ BATCH = 200
 so 200 at a time keep storing near 0.4 ms an article (50: 1.7 ms); an interrupted run parses at
 most that many again next time."""
 ARTICLE_COLUMNS = ("id", "source", "title", "date", "date_estimated", "url", "text", "content_hash", "ingested_at")
-MENTION_COLUMNS = ("article_id", "start", "end", "text", "score", "match", "place_key", "sentence_start", "sentence_end")
-PLACE_COLUMNS = ("place_key", "name", "kind", "subkind", "country_code", "admin1", "lat", "lon", "population", "geonameid")
+MENTION_COLUMNS = (
+    "article_id", "start", "end", "text", "score", "match", "place_key", "sentence_start", "sentence_end",
+)  # fmt: skip
+PLACE_COLUMNS = (
+    "place_key", "name", "kind", "subkind", "country_code", "admin1", "lat", "lon", "population", "geonameid",
+)  # fmt: skip
+"""The columns of the tables, in the order the writer gives them."""
+
+_FRAME_SOURCES = {
+    ARTICLE_ID: "m.article_id", START: "m.start", END: 'm."end"', TEXT: "m.text", SCORE: "m.score",
+    MATCH: "m.match", SENTENCE_START: "m.sentence_start", SENTENCE_END: "m.sentence_end",
+    PLACE_KEY: "p.place_key", PLACE: "p.name", KIND: "p.kind", COUNTRY_CODE: "p.country_code",
+    ADMIN1: "p.admin1", LAT: "p.lat", LON: "p.lon",
+    TITLE: "a.title", DATE: "a.date", DATE_ESTIMATED: "a.date_estimated", SOURCE: "a.source", URL: "a.url",
+}  # fmt: skip
+"""Where each column of the mentions frame comes from: m(entions), p(laces) or a(rticles)."""
+
+_MENTIONS_QUERY = f"""
+    SELECT {", ".join(f'{_FRAME_SOURCES[column]} AS "{column}"' for column in MENTIONS_FRAME)}
+    FROM mentions m
+    JOIN places p USING (place_key)
+    JOIN articles a ON a.id = m.article_id
+    ORDER BY a.date, m.article_id, m.start
+"""
 
 
 WAIT_SECONDS = 30.0
 """How long to wait for another process to let go of the store file."""
 RETRY_SECONDS = 0.05
+"""How often to try again meanwhile: short next to a connection's lifetime, long enough not to spin."""
 
 
 _LOCKS: dict[Path, threading.RLock] = {}
@@ -92,15 +143,8 @@ def _lock(path: Path) -> threading.RLock:
         return _LOCKS.setdefault(path.resolve(), threading.RLock())
 
 
-def _batches(items: Iterable[ParsedArticle], size: int) -> Iterator[list[ParsedArticle]]:
-    chunk: list[ParsedArticle] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _quoted(columns: Iterable[str]) -> str:
+    return ", ".join(f'"{column}"' for column in columns)
 
 
 def _insert(db: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -110,7 +154,7 @@ def _insert(db: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...],
     frame = pd.DataFrame(rows, columns=list(columns))
     db.register("incoming", frame)
     try:
-        db.execute(f'INSERT INTO {table} SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM incoming')
+        db.execute(f"INSERT INTO {table} SELECT {_quoted(columns)} FROM incoming")
     finally:
         db.unregister("incoming")
 
@@ -168,6 +212,7 @@ class Store:
     def _open(self) -> duckdb.DuckDBPyConnection:
         """Connect, waiting while another process holds the file."""
         deadline = time.monotonic() + self.wait
+        waiting = False
         while True:
             try:
                 return duckdb.connect(str(self.path))
@@ -178,6 +223,9 @@ class Store:
                     raise StoreBusy(
                         f"{self.path} is in use by another process for over {self.wait:g} s; try again when it is done"
                     ) from error
+                if not waiting:
+                    logger.info("%s is in use by another process; waiting up to %g s", self.path, self.wait)
+                    waiting = True
                 time.sleep(RETRY_SECONDS)
 
     def ingest(
@@ -185,17 +233,18 @@ class Store:
     ) -> IngestReport:
         """Store parsed articles, ``batch`` articles a transaction; see the module docstring."""
         report = report or IngestReport()
-        for chunk in _batches(parsed, batch):
+        for chunk in chunked(parsed, batch):
             with self._connect() as db:
                 self._ingest_batch(db, chunk, report)
         return report
 
-    def _ingest_batch(self, db: duckdb.DuckDBPyConnection, chunk: list[ParsedArticle], report: IngestReport) -> None:
+    def _ingest_batch(
+        self, db: duckdb.DuckDBPyConnection, chunk: list[ParsedArticle], report: IngestReport
+    ) -> None:
         stored = _content_hashes(db, [item.article.id for item in chunk])
         hashes = [item.article.content_hash for item in chunk]
-        owners = dict(
-            db.execute("SELECT content_hash, id FROM articles WHERE list_contains(?, content_hash)", [hashes]).fetchall()
-        )
+        query = "SELECT content_hash, id FROM articles WHERE list_contains(?, content_hash)"
+        owners = dict(db.execute(query, [hashes]).fetchall())
         articles, mentions, places, written = [], [], {}, []
         for item in chunk:
             article = item.article
@@ -260,20 +309,10 @@ class Store:
             }
 
     def mentions_frame(self) -> pd.DataFrame:
-        """Every mention with its place and its article's title, date and source."""
+        """Every mention with its place and its article's title, date and source (the columns of
+        ``frames.MENTIONS_FRAME``), by article date (undated last), article and offset."""
         with self._connect() as db:
-            return db.execute(
-                """
-                SELECT m.article_id, m.start, m."end", m.text, m.score, m.match,
-                       m.sentence_start, m.sentence_end,
-                       p.place_key, p.name AS place, p.kind, p.country_code, p.admin1, p.lat, p.lon,
-                       a.title, a.date, a.date_estimated, a.source, a.url
-                FROM mentions m
-                JOIN places p USING (place_key)
-                JOIN articles a ON a.id = m.article_id
-                ORDER BY a.date, m.article_id, m.start
-                """
-            ).df()
+            return db.execute(_MENTIONS_QUERY).df()
 
     def article(self, article_id: str) -> dict | None:
         """One stored article with its text."""

@@ -1,4 +1,4 @@
-"""Ingesting: read, parse and store, streamed end to end, and ``python -m geo ingest``.
+"""Ingesting: read, parse and store, streamed end to end, and the command line's ``python -m geo ingest``.
 
 Files are read while worker processes parse what was read before, and parsed articles are
 stored while the rest is still being parsed. Articles already stored unchanged are skipped
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from pathlib import Path
 
 from tqdm import tqdm
 
+from geo.chunks import chunked
 from geo.errors import StoreBusy
 from geo.input.read import ArticleStream, needs_reference
 from geo.parsing.pipeline import Geoparser
@@ -23,7 +23,9 @@ from geo.store.database import IngestReport, Store
 
 DEFAULT_DB = Path("dateline.duckdb")
 LOOKUP_BATCH = 256
-"""Articles checked against the store at a time."""
+"""Articles checked against the store at a time: one short connection each, a few ms."""
+EXIT_OK, EXIT_BUSY, EXIT_REJECTED = 0, 1, 2
+"""The command line's exit statuses: done, the store stayed busy, some inputs were rejected."""
 
 
 def ingest_articles(
@@ -67,8 +69,7 @@ def ingest_paths(
 
 def _unstored(articles: Iterable[Article], store: Store, report: IngestReport) -> Iterator[Article]:
     """The articles that are new or changed; the unchanged ones go to the report."""
-    iterator = iter(articles)
-    while chunk := list(islice(iterator, LOOKUP_BATCH)):
+    for chunk in chunked(articles, LOOKUP_BATCH):
         stored = store.content_hashes([a.id for a in chunk])
         for article in chunk:
             if stored.get(article.id) == article.content_hash:
@@ -78,14 +79,22 @@ def _unstored(articles: Iterable[Article], store: Store, report: IngestReport) -
 
 
 def ingest_command(paths: list[Path], db: Path | None, *, model: str | None, processes: int | None) -> int:
-    """``python -m geo ingest``: exit 2 when some inputs were rejected, 1 when the store stayed busy."""
+    """The command line's ``python -m geo ingest``: a progress bar, then a line per rejected input and
+    one for what was stored, on stderr. Exit status 2 when some inputs were rejected, 1 when the
+    store stayed busy."""
     try:
         store = Store(db or DEFAULT_DB)
         report, problems = ingest_paths(paths, store, Geoparser(model=model, processes=processes), progress=True)
     except StoreBusy as error:
-        print(f"error: {error} (articles stored before it are kept)", file=sys.stderr)
-        return 1
+        _cli_print(f"error: {error} (articles stored before it are kept)")
+        return EXIT_BUSY
     for problem in problems:
-        print(f"skipped {problem}", file=sys.stderr)
-    print(f"{store.path}: {report.summary()}; {len(problems)} inputs rejected", file=sys.stderr)
-    return 2 if problems else 0
+        _cli_print(f"skipped {problem}")
+    _cli_print(f"{store.path}: {report.summary()}; {len(problems)} inputs rejected")
+    return EXIT_REJECTED if problems else EXIT_OK
+
+
+def _cli_print(line: str) -> None:
+    """The command line's output, a line on stderr (the one place in the store that prints: the
+    library logs instead)."""
+    print(line, file=sys.stderr)
