@@ -25,7 +25,6 @@ import datetime as dt
 import os
 import random
 import shutil
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -130,26 +129,14 @@ def timed(fn: Callable[[], object]) -> float:
 
 def real_places(gazetteer: Gazetteer, count: int, seed: int) -> list[Place]:
     """Countries, the largest regions and the most populous cities, as gazetteer Places, shuffled."""
-    db = sqlite3.connect(f"file:{gazetteer.path}?mode=ro", uri=True)
-    countries = [r[0] for r in db.execute("SELECT id FROM places WHERE kind = 'country' ORDER BY population DESC")]
-    regions = [
-        r[0]
-        for r in db.execute(
-            "SELECT id FROM places WHERE kind = 'region' AND geonameid IS NOT NULL ORDER BY population DESC LIMIT ?",
-            (count // 10,),
-        )
-    ]
-    cities = [
-        r[0]
-        for r in db.execute(
-            "SELECT id FROM places WHERE kind = 'city' ORDER BY population DESC LIMIT ?",
-            (count,),
-        )
-    ]
-    db.close()
-    ids = list(dict.fromkeys(countries[: count // 25] + regions + cities))[:count]
-    places = [gazetteer.place(i) for i in ids]
-    places = [p for p in places if p is not None and "{" not in p.name]
+    by_population = {
+        kind: sorted(gazetteer.places(kind=kind), key=lambda place: place.population, reverse=True)
+        for kind in ("country", "region", "city")
+    }
+    regions = [p for p in by_population["region"] if p.geonameid is not None][: count // 10]
+    chosen = by_population["country"][: count // 25] + regions + by_population["city"][:count]
+    places = list({place.id: place for place in chosen}.values())[:count]
+    places = [p for p in places if "{" not in p.name]
     random.Random(seed).shuffle(places)
     return places
 
@@ -429,7 +416,6 @@ def first_start_figures(runs: int, browser, workdir: Path) -> None:
         context.add_init_script(JS_PROGRESS_WATCH)
         page = context.new_page()
         try:
-            started = time.perf_counter()
             server.start()
             server.wait_healthy()
             navigated = time.perf_counter()

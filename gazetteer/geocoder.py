@@ -8,8 +8,11 @@ from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
+from gazetteer.errors import BadPlaceName
 from gazetteer.lookup import Gazetteer
 from gazetteer.place import Candidate, Place
+
+__all__ = ["OfflineGazetteer"]
 
 
 def _address(place: Place) -> str:
@@ -58,7 +61,7 @@ class OfflineGazetteer(Geocoder):
         and ignored (nothing waits on a network).
         """
         if isinstance(query, dict):
-            raise ValueError("structured queries are not supported: pass a place name")
+            raise BadPlaceName("structured queries are not supported: pass a place name")
         found: list[Candidate] = self.gazetteer.candidates(
             query, country=country_codes, kind=kind, fuzzy=self.fuzzy, limit=1 if exactly_one else limit
         )

@@ -5,13 +5,18 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
+from gazetteer.errors import BadCoordinate, BadPlaceName, GazetteerCorrupt, GazetteerMissing, UnknownKind
+from gazetteer.geometry import haversine_km
 from gazetteer.normalize import FUZZY_MIN_LENGTH, MAX_NAME_LENGTH, name_key, skeleton, split_area_suffix
-from gazetteer.place import KINDS, MATCHES, Candidate, Place
+from gazetteer.place import APPROXIMATE, EXACT_NAME, KINDS, MATCHES, Candidate, Match, Place, ProminentName
+
+__all__ = ["Gazetteer", "lookup_key", "prior_score"]
 
 FUZZY_CUTOFF = 80.0
 """Least rapidfuzz ratio (0-100) for a misspelling to count as a match."""
@@ -19,20 +24,30 @@ TRANSLIT_CUTOFF = 60.0
 """Least ratio for a same-skeleton spelling to count as a transliteration variant."""
 FUZZY_LIMIT = 5
 """Most spellings taken from the approximate tier."""
-EARTH_RADIUS_KM = 6371.0088
 CACHE_SIZE = 50_000
 """Looked-up keys whose candidates are kept in memory (news repeats its place names)."""
+NEAREST_BANDS_DEG = (0.25, 1.0, 4.0, 16.0, 64.0, 180.0)
+"""Half-widths of the latitude bands ``nearest`` scans in turn until it has enough places (180: everywhere)."""
+KM_PER_DEGREE = 111.0
+"""A degree of latitude, rounded down: a place within ``band * KM_PER_DEGREE`` lies inside the band."""
+MAJOR_KINDS = ("country", "continent", "feature")
+MAJOR_SUBKINDS = ("admin1", "capital")
+"""Places that are prominent whatever their population (features are our reviewed ones)."""
+MMAP_BYTES = 256 * 1024 * 1024
+"""Memory-map this much of the file: lookups then read pages without system calls."""
+TABLES = frozenset({"places", "names", "spellings", "skeletons", "demonyms", "abbreviations", "meta"})
+"""Tables every built gazetteer has."""
 
 KIND_BONUS = {"continent": 3.0, "country": 3.0, "region": 0.5, "city": 0.0, "feature": 0.5}
 SUBKIND_BONUS = {"capital": 2.0, "admin1": 0.5}
 MATCH_BONUS = {
-    "name": 1.5,
-    "alias": 1.5,
-    "variant": 1.3,
-    "alternate": 0.0,
-    "area": -1.0,
-    "translit": -1.0,
-    "fuzzy": -2.0,
+    Match.NAME: 1.5,
+    Match.ALIAS: 1.5,
+    Match.VARIANT: 1.3,
+    Match.ALTERNATE: 0.0,
+    Match.AREA: -1.0,
+    Match.TRANSLIT: -1.0,
+    Match.FUZZY: -2.0,
 }
 """Prior score = log10(population + 1) + kind, subkind and match bonuses.
 
@@ -48,32 +63,24 @@ _PLACE_COLUMNS = (
 )
 
 
-def prior_score(place: Place, match: str, similarity: float = 100.0) -> float:
+def prior_score(place: Place, match: Match, similarity: float = 100.0) -> float:
     """Context-free plausibility of a candidate: bigger, more important, better matched."""
     score = math.log10(place.population + 1)
     score += KIND_BONUS[place.kind] + SUBKIND_BONUS.get(place.subkind, 0.0)
     return score + MATCH_BONUS[match] - (100.0 - similarity) / 10.0
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
 def lookup_key(name: object) -> str:
     """Validate a looked-up name and return its key ("" for blank names).
 
-    Raises ValueError for non-strings, control characters and absurd lengths.
+    Raises ``BadPlaceName`` (a ValueError) for non-strings, control characters and absurd lengths.
     """
     if not isinstance(name, str):
-        raise ValueError(f"place name must be a string, not {type(name).__name__}")
+        raise BadPlaceName(f"place name must be a string, not {type(name).__name__}")
     if len(name) > MAX_NAME_LENGTH:
-        raise ValueError(f"place name is {len(name)} characters long (limit {MAX_NAME_LENGTH})")
+        raise BadPlaceName(f"place name is {len(name)} characters long (limit {MAX_NAME_LENGTH})")
     if _CONTROL_RE.search(name):
-        raise ValueError(f"place name contains control characters: {name!r}")
+        raise BadPlaceName(f"place name contains control characters: {name!r}")
     return name_key(name)
 
 
@@ -82,8 +89,35 @@ def _as_set(value: str | Iterable[str] | None, allowed: Iterable[str] | None = N
         return None
     values = frozenset([value] if isinstance(value, str) else value)
     if allowed is not None and not values <= frozenset(allowed):
-        raise ValueError(f"unknown kind(s) {sorted(values - frozenset(allowed))}; known: {KINDS}")
+        raise UnknownKind(f"unknown kind(s) {sorted(values - frozenset(allowed))}; known: {KINDS}")
     return values
+
+
+def _countries(country: str | Iterable[str] | None) -> frozenset[str] | None:
+    countries = _as_set(country)
+    return frozenset(c.upper() for c in countries) if countries else countries
+
+
+def _marks(values: Iterable[object]) -> str:
+    """SQL placeholders for a list of values: "(?, ?, ?)"."""
+    return f"({', '.join('?' for _ in values)})"
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open a built gazetteer file read-only, checking that it is one."""
+    if not path.is_file():
+        raise GazetteerMissing(f"no gazetteer file at {path}")
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    try:
+        db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.Error as error:
+        db.close()
+        raise GazetteerCorrupt(f"{path} is not a built gazetteer: {error}") from error
+    if not TABLES <= tables:
+        db.close()
+        raise GazetteerCorrupt(f"{path} is not a built gazetteer: no table {', '.join(sorted(TABLES - tables))}")
+    return db
 
 
 class Gazetteer:
@@ -92,16 +126,21 @@ class Gazetteer:
     >>> gaz = Gazetteer.open()            # builds it on first use
     >>> gaz.candidates("Kiev")[0].place.name
     'Kyiv'
+
+    Raises ``GazetteerMissing`` when there is no file at ``path`` and ``GazetteerCorrupt``
+    when the file is not a built gazetteer.
     """
 
     def __init__(self, path: Path | str, *, cache_size: int = CACHE_SIZE):
         self.path = Path(path)
-        uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
-        self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
-        self._db.execute("PRAGMA mmap_size = 268435456")
-        self._demonyms = dict(self._db.execute("SELECT key, country_code FROM demonyms"))
-        self.abbreviations = frozenset(row[0] for row in self._db.execute("SELECT surface FROM abbreviations"))
-        """Curated abbreviations whose full stop is part of the name ("Ky.", "U.S.", "W.Va.")."""
+        self._db = _connect(self.path)
+        try:
+            self._demonyms = dict(self._db.execute("SELECT key, country_code FROM demonyms"))
+            self.abbreviations = frozenset(row[0] for row in self._db.execute("SELECT surface FROM abbreviations"))
+            """Curated abbreviations whose full stop is part of the name ("Ky.", "U.S.", "W.Va.")."""
+        except sqlite3.Error as error:
+            self._db.close()
+            raise GazetteerCorrupt(f"{self.path} is not a built gazetteer: {error}") from error
         self._cache_size = cache_size
         self._cache: dict[tuple[str, bool | None], list[Candidate]] = {}
 
@@ -148,8 +187,7 @@ class Gazetteer:
         key = lookup_key(name)
         if not key:
             return []
-        countries = _as_set(country)
-        countries = frozenset(c.upper() for c in countries) if countries else countries
+        countries = _countries(country)
         kinds = _as_set(kind, KINDS)
         ranked = [
             c
@@ -157,6 +195,19 @@ class Gazetteer:
             if (countries is None or c.place.country_code in countries) and (kinds is None or c.place.kind in kinds)
         ]
         return ranked[:limit] if limit is not None else ranked
+
+    def best(
+        self,
+        name: str,
+        *,
+        country: str | Iterable[str] | None = None,
+        kind: str | Iterable[str] | None = None,
+        fuzzy: bool = True,
+        approximate: bool = True,
+    ) -> Candidate | None:
+        """The most plausible candidate for a name (filters as in ``candidates``), or None."""
+        found = self.candidates(name, country=country, kind=kind, fuzzy=fuzzy, limit=1, approximate=approximate)
+        return found[0] if found else None
 
     def _ranked(self, key: str, fuzzy: bool | None) -> list[Candidate]:
         """Every candidate for a key, best prior first (``fuzzy`` None: exact matches only);
@@ -167,12 +218,12 @@ class Gazetteer:
         found = self._exact(key)
         base, is_area = split_area_suffix(key)
         if is_area:
-            found += [(p, "area", m) for p, _, m in self._exact(base) if p.kind == "region"]
+            found += [(p, Match.AREA, m) for p, _, m in self._exact(base) if p.kind == "region"]
         if not found and fuzzy is not None and len(key) >= FUZZY_MIN_LENGTH:
             found = self._approximate(key, fuzzy)
         best: dict[int, Candidate] = {}
         for place, match, matched in found:
-            similarity = 100.0 if match not in ("translit", "fuzzy") else fuzz.ratio(key, matched)
+            similarity = 100.0 if match not in APPROXIMATE else fuzz.ratio(key, matched)
             candidate = Candidate(place, match, matched, similarity, prior_score(place, match, similarity))
             if place.id not in best or candidate.prior > best[place.id].prior:
                 best[place.id] = candidate
@@ -188,6 +239,13 @@ class Gazetteer:
         row = self._db.execute(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.id = ?", (place_id,)).fetchone()
         return Place(*row) if row else None
 
+    def places(self, *, kind: str | Iterable[str] | None = None) -> Iterator[Place]:
+        """Every place (of the given kinds), in gazetteer id order."""
+        kinds = sorted(KINDS if kind is None else _as_set(kind, KINDS))
+        query = f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.kind IN {_marks(kinds)} ORDER BY p.id"
+        rows = self._db.execute(query, kinds)
+        return (Place(*row) for row in rows)
+
     def nearest(
         self,
         lat: float,
@@ -197,24 +255,27 @@ class Gazetteer:
         country: str | Iterable[str] | None = None,
         limit: int = 1,
     ) -> list[tuple[Place, float]]:
-        """Places nearest to a point, with their distance in km, nearest first."""
+        """Places nearest to a point, with their distance in km, nearest first.
+
+        Raises ``BadCoordinate`` (a ValueError) for a point off the globe.
+        """
         if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0) or math.isnan(lat + lon):
-            raise ValueError(f"not a coordinate: ({lat}, {lon})")
+            raise BadCoordinate(f"not a coordinate: ({lat}, {lon})")
         kinds = _as_set(kind, KINDS)
-        countries = _as_set(country)
-        countries = frozenset(c.upper() for c in countries) if countries else countries
+        countries = _countries(country)
         scored: list[tuple[Place, float]] = []
-        for radius in (0.25, 1.0, 4.0, 16.0, 64.0, 180.0):
-            reach_km = radius * 111.0 if radius < 180.0 else math.inf
+        for band in NEAREST_BANDS_DEG:
+            reach_km = band * KM_PER_DEGREE if band < 180.0 else math.inf
             rows = self._db.execute(
-                f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.lat BETWEEN ? AND ?", (lat - radius, lat + radius)
+                f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.lat BETWEEN ? AND ?", (lat - band, lat + band)
             )
-            scored = []
-            for place in (Place(*row) for row in rows):
-                if (kinds is None or place.kind in kinds) and (countries is None or place.country_code in countries):
-                    km = haversine_km(lat, lon, place.lat, place.lon)
-                    if km <= reach_km:
-                        scored.append((place, km))
+            places = [
+                place
+                for place in (Place(*row) for row in rows)
+                if (kinds is None or place.kind in kinds) and (countries is None or place.country_code in countries)
+            ]
+            distances = haversine_km(lat, lon, np.array([p.lat for p in places]), np.array([p.lon for p in places]))
+            scored = [(place, km) for place, km in zip(places, distances.tolist()) if km <= reach_km]
             if len(scored) >= limit:
                 break
         return sorted(scored, key=lambda item: item[1])[:limit]
@@ -230,18 +291,31 @@ class Gazetteer:
         """The country code a demonym or adjective refers to ("Ukrainian" -> "UA")."""
         return self._demonyms.get(lookup_key(word))
 
+    def prominent_names(self, *, min_population: int) -> Iterator[ProminentName]:
+        """Name keys of prominent places, each once: the primary names, curated aliases and spelling
+        variants (``EXACT_NAME``) of countries, continents, reviewed features, admin1 areas,
+        capitals and places of at least ``min_population`` people."""
+        tiers = [MATCHES.index(match) for match in EXACT_NAME]
+        major = f"(p.kind IN {_marks(MAJOR_KINDS)} OR p.subkind IN {_marks(MAJOR_SUBKINDS)})"
+        rows = self._db.execute(
+            f"SELECT n.key, MAX({major}), MAX(p.population) FROM names n JOIN places p ON p.id = n.place_id"
+            f" WHERE n.match IN {_marks(tiers)} AND ({major} OR p.population >= ?) GROUP BY n.key",
+            (*MAJOR_KINDS, *MAJOR_SUBKINDS, *tiers, *MAJOR_KINDS, *MAJOR_SUBKINDS, min_population),
+        )
+        return (ProminentName(key, bool(is_major), population) for key, is_major, population in rows)
+
     def meta(self) -> dict[str, str]:
         """Build metadata: fingerprint, counts, source versions."""
         return dict(self._db.execute("SELECT key, value FROM meta"))
 
-    def _exact(self, key: str) -> list[tuple[Place, str, str]]:
+    def _exact(self, key: str) -> list[tuple[Place, Match, str]]:
         rows = self._db.execute(
             f"SELECT {_PLACE_COLUMNS}, n.match FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ?",
             (key,),
         ).fetchall()
         return [(Place(*row[:-1]), MATCHES[row[-1]], key) for row in rows]
 
-    def _approximate(self, key: str, fuzzy: bool) -> list[tuple[Place, str, str]]:
+    def _approximate(self, key: str, fuzzy: bool) -> list[tuple[Place, Match, str]]:
         skel = skeleton(key)
         spellings = [
             row[0]
@@ -251,13 +325,13 @@ class Gazetteer:
                 (skel, key[:2], len(key) - 1, len(key) + 1) if fuzzy else (skel,),
             )
         ]
-        found: list[tuple[Place, str, str]] = []
+        found: list[tuple[Place, Match, str]] = []
         matches = process.extract(key, spellings, scorer=fuzz.ratio, limit=FUZZY_LIMIT, score_cutoff=TRANSLIT_CUTOFF)
         for spelling, score, _ in matches:
             if len(skel) >= 4 and skeleton(spelling) == skel:
-                match = "translit"
+                match = Match.TRANSLIT
             elif fuzzy and score >= FUZZY_CUTOFF:
-                match = "fuzzy"
+                match = Match.FUZZY
             else:
                 continue
             found += [(place, match, spelling) for place, _, _ in self._exact(spelling)]

@@ -1,18 +1,69 @@
-"""The records the gazetteer hands out: a place, and a place found for a name."""
+"""The records the gazetteer hands out (a place, a place found for a name) and the words they use.
+
+``MATCHES`` fixes what the build writes: the ``names.match`` column of the SQLite file stores
+an index into it, so its order is part of the file format (this module is fingerprinted with
+the builder, and a change rebuilds the file).
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import NamedTuple
+
+__all__ = [
+    "APPROXIMATE",
+    "EXACT_NAME",
+    "KINDS",
+    "LISTED_NAME",
+    "MATCHES",
+    "Candidate",
+    "Match",
+    "Place",
+    "ProminentName",
+]
 
 KINDS = ("continent", "country", "region", "city", "feature")
-"""Place kinds, from the command-line contract in DESIGN.md."""
+"""Place kinds, as the JSON contract emits them (docs/contract.md)."""
 
-MATCHES = ("name", "alias", "variant", "alternate", "area", "translit", "fuzzy")
-"""How a name reached a place, best first: its primary name, one of our curated
-aliases, an alternate name that is a spelling variant of the primary one
-("Mykolaiv" for GeoNames' "Mykolayiv"), any other alternate name, an area form
-("Kherson region", or "Kherson" for the oblast), a transliteration variant
-found only by its consonant skeleton, or a fuzzy (misspelt) match."""
+
+class Match(StrEnum):
+    """How a name reached a place; the values are the ``match`` strings of the JSON contract."""
+
+    NAME = "name"
+    """The place's primary name."""
+    ALIAS = "alias"
+    """One of our curated aliases (data/aliases.tsv, data/features.tsv)."""
+    VARIANT = "variant"
+    """An alternate name that is a spelling variant of the primary one ("Mykolaiv" for GeoNames' "Mykolayiv")."""
+    ALTERNATE = "alternate"
+    """Any other alternate name."""
+    AREA = "area"
+    """An area form: "Kherson region", or a bare "Kherson" for the oblast."""
+    TRANSLIT = "translit"
+    """A transliteration variant found only by its consonant skeleton ("Chernobayevka")."""
+    FUZZY = "fuzzy"
+    """A misspelling ("Mauripol")."""
+    DEMONYM = "demonym"
+    """A demonym or adjective naming its country ("Ukrainian"); never stored in the gazetteer."""
+
+
+MATCHES = (
+    Match.NAME,
+    Match.ALIAS,
+    Match.VARIANT,
+    Match.ALTERNATE,
+    Match.AREA,
+    Match.TRANSLIT,
+    Match.FUZZY,
+)
+"""The gazetteer's match tiers, best first; ``names.match`` stores an index into this tuple."""
+EXACT_NAME = frozenset({Match.NAME, Match.ALIAS, Match.VARIANT})
+"""The place's own name as news writes it: primary name, curated alias or spelling variant."""
+LISTED_NAME = EXACT_NAME | {Match.ALTERNATE}
+"""Any name the place is listed under, but not an area form or an approximate spelling."""
+APPROXIMATE = frozenset({Match.TRANSLIT, Match.FUZZY})
+"""Spellings matched only approximately; tried when nothing matched exactly."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +93,7 @@ class Candidate:
     """A place found for a looked-up name, with how well the name matched."""
 
     place: Place
-    match: str
+    match: Match
     matched_name: str
     similarity: float
     prior: float
@@ -50,4 +101,14 @@ class Candidate:
     @property
     def fuzzy(self) -> bool:
         """True when the name only matched approximately (misspelling)."""
-        return self.match == "fuzzy"
+        return self.match == Match.FUZZY
+
+
+class ProminentName(NamedTuple):
+    """A name key of prominent places (``Gazetteer.prominent_names``)."""
+
+    key: str
+    major: bool
+    """Whether one of its places is a country, continent, reviewed feature, admin1 area or capital."""
+    population: int
+    """The largest population among its prominent places."""

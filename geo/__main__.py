@@ -8,10 +8,13 @@ import logging
 import sys
 from pathlib import Path
 
+from gazetteer.errors import GazetteerError
+from geo.errors import ModelMissing
 from geo.parsing.nlp import DEFAULT_MODELS, MODEL_ENV
 from geo.parsing.pipeline import Options
 
-EXIT_OK, EXIT_REJECTED = 0, 2
+EXIT_OK, EXIT_FAILED, EXIT_REJECTED = 0, 1, 2
+"""Everything parsed; the run could not go on (no model, no gazetteer, store busy); some inputs rejected."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,13 +46,17 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    if args.command == "parse":
-        return _parse(args)
-    if args.command == "ingest":
-        from geo.store.ingest import ingest_command
+    try:
+        if args.command == "parse":
+            return _parse(args)
+        if args.command == "ingest":
+            from geo.store.ingest import ingest_command
 
-        return ingest_command(args.paths, args.db, model=args.model, processes=args.processes)
-    return _evaluate(args)
+            return ingest_command(args.paths, args.db, model=args.model, processes=args.processes)
+        return _evaluate(args)
+    except (ModelMissing, GazetteerError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def _report(problems) -> None:

@@ -1,4 +1,4 @@
-"""The JSON contract of ``python -m geo parse`` (DESIGN.md): one object per article."""
+"""The JSON contract of ``python -m geo parse`` (docs/contract.md): one object per article."""
 
 from __future__ import annotations
 

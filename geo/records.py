@@ -9,7 +9,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from gazetteer.place import Place
+from gazetteer.place import Match, Place
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,7 @@ class Mention:
     end: int
     score: float
     place: Place | None
-    match: str | None
+    match: Match | None
     sentence_start: int
     sentence_end: int
     demonym: bool = False

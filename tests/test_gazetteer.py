@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+import json
+import math
+from collections import Counter
+
+import numpy as np
 import pytest
 
-from gazetteer import KINDS, Gazetteer, haversine_km
+from gazetteer import (
+    APPROXIMATE,
+    EXACT_NAME,
+    KINDS,
+    BadCoordinate,
+    BadPlaceName,
+    Gazetteer,
+    GazetteerCorrupt,
+    GazetteerError,
+    GazetteerMissing,
+    Match,
+    UnknownKind,
+    haversine_km,
+    initial_bearing_deg,
+)
 
 # (query, expected top candidate's name, kind, country code) — context-free priors.
 NEWS_TOPONYMS = [
@@ -101,10 +120,6 @@ def test_news_toponym_top_candidate(gazetteer: Gazetteer, query, name, kind, cou
     assert (top.place.name, top.place.kind, top.place.country_code) == (name, kind, country)
 
 
-def test_table_covers_at_least_sixty_toponyms():
-    assert len(NEWS_TOPONYMS) >= 60
-
-
 def test_kyiv_has_its_coordinates_and_geonames_id(gazetteer: Gazetteer):
     kyiv = gazetteer.candidates("Kyiv", kind="city")[0].place
     assert kyiv.geonameid == 703448
@@ -170,17 +185,20 @@ def test_kind_filter(gazetteer: Gazetteer):
 
 
 def test_unknown_kind_is_a_clear_error(gazetteer: Gazetteer):
-    with pytest.raises(ValueError, match="unknown kind"):
+    with pytest.raises(UnknownKind, match="unknown kind"):
         gazetteer.candidates("Paris", kind="planet")
 
 
 def test_every_place_has_a_valid_kind_and_point(gazetteer: Gazetteer):
-    rows = gazetteer._db.execute("SELECT DISTINCT kind FROM places").fetchall()
-    assert {r[0] for r in rows} == set(KINDS)
-    bad = gazetteer._db.execute(
-        "SELECT COUNT(*) FROM places WHERE lat NOT BETWEEN -90 AND 90 OR lon NOT BETWEEN -180 AND 180"
-    ).fetchone()[0]
-    assert bad == 0
+    places = list(gazetteer.places())
+    assert len(places) == int(gazetteer.meta()["count_places"])
+    assert set(Counter(p.kind for p in places)) == set(KINDS)
+    assert not [p for p in places if not (-90 <= p.lat <= 90 and -180 <= p.lon <= 180)]
+
+
+def test_places_by_kind(gazetteer: Gazetteer):
+    continents = list(gazetteer.places(kind="continent"))
+    assert len(continents) == 7 and all(p.kind == "continent" for p in continents)
 
 
 def test_demonyms(gazetteer: Gazetteer):
@@ -204,7 +222,7 @@ def test_nearest_honours_country_and_limit(gazetteer: Gazetteer):
 
 @pytest.mark.parametrize("bad", [(91.0, 0.0), (0.0, 181.0), (float("nan"), 0.0)])
 def test_nearest_rejects_non_coordinates(gazetteer: Gazetteer, bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(BadCoordinate, match="not a coordinate"):
         gazetteer.nearest(*bad)
 
 
@@ -215,18 +233,18 @@ def test_blank_names_give_no_candidates(gazetteer: Gazetteer, blank):
 
 @pytest.mark.parametrize("not_a_string", [None, 42, 3.5, b"Kyiv", ["Kyiv"]])
 def test_non_strings_are_a_clear_error(gazetteer: Gazetteer, not_a_string):
-    with pytest.raises(ValueError, match="must be a string"):
+    with pytest.raises(BadPlaceName, match="must be a string"):
         gazetteer.candidates(not_a_string)
 
 
 def test_very_long_name_is_a_clear_error(gazetteer: Gazetteer):
-    with pytest.raises(ValueError, match="characters long"):
+    with pytest.raises(BadPlaceName, match="characters long"):
         gazetteer.candidates("Kyiv" * 10_000)
 
 
 @pytest.mark.parametrize("name", ["Kyiv\x00", "\x1b[31mKyiv", "Ky\x07iv"])
 def test_control_characters_are_a_clear_error(gazetteer: Gazetteer, name):
-    with pytest.raises(ValueError, match="control characters"):
+    with pytest.raises(BadPlaceName, match="control characters"):
         gazetteer.candidates(name)
 
 
@@ -242,3 +260,68 @@ def test_sql_metacharacters_match_nothing_and_harm_nothing(gazetteer: Gazetteer,
 def test_punctuation_around_a_name_is_ignored(gazetteer: Gazetteer):
     assert gazetteer.candidates("Kyiv%")[0].place.name == "Kyiv"
     assert gazetteer.candidates("(Kyiv)")[0].place.name == "Kyiv"
+
+
+def test_bad_arguments_stay_value_errors():
+    for error in (BadPlaceName, BadCoordinate, UnknownKind):
+        assert issubclass(error, ValueError) and issubclass(error, GazetteerError)
+
+
+def test_opening_a_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(GazetteerMissing, match="no gazetteer file"):
+        Gazetteer(tmp_path / "absent.sqlite")
+    with pytest.raises(GazetteerMissing):
+        Gazetteer(tmp_path)
+
+
+@pytest.mark.parametrize("content", [b"", b"not a database at all" * 100])
+def test_opening_a_file_that_is_not_a_gazetteer_is_a_clear_error(tmp_path, content):
+    path = tmp_path / "other.sqlite"
+    path.write_bytes(content)
+    with pytest.raises(GazetteerCorrupt, match="not a built gazetteer"):
+        Gazetteer(path)
+
+
+def test_best_is_the_first_candidate_or_none(gazetteer: Gazetteer):
+    assert gazetteer.best("Kiev") == gazetteer.candidates("Kiev")[0]
+    assert gazetteer.best("Paris", country="US") == gazetteer.candidates("Paris", country="US")[0]
+    assert gazetteer.best("Kherson", kind="region").place.name == "Khersonska oblast"
+    assert gazetteer.best("Berdyamsk", approximate=False) is None
+    assert gazetteer.best("Xqzvwk") is None
+    assert gazetteer.best("   ") is None
+
+
+def test_match_tiers_are_the_contract_strings(gazetteer: Gazetteer):
+    assert [m.value for m in Match] == ["name", "alias", "variant", "alternate", "area", "translit", "fuzzy", "demonym"]
+    top = gazetteer.best("Kiev")
+    assert top.match is Match.VARIANT and json.dumps({"match": top.match}) == '{"match": "variant"}'
+    assert gazetteer.best("Kherson region").match is Match.AREA
+    assert gazetteer.best("Mauripol").match in APPROXIMATE
+    assert gazetteer.best("U.S.").match in EXACT_NAME
+
+
+def test_prominent_names(gazetteer: Gazetteer):
+    names = {n.key: n for n in gazetteer.prominent_names(min_population=15_000)}
+    assert names["kyiv"].major and names["kyiv"].population > 2_000_000
+    assert names["berdyansk"].population > 100_000 and not names["berdyansk"].major
+    assert names["black sea"].major
+    assert "kiev" in names
+    assert all(n.major or n.population >= 15_000 for n in names.values())
+    assert len(names) > len({n.key for n in gazetteer.prominent_names(min_population=100_000)})
+
+
+def test_haversine_on_points_and_arrays():
+    kyiv, warsaw = (50.45466, 30.5238), (52.22977, 21.01178)
+    km = haversine_km(*kyiv, *warsaw)
+    assert isinstance(km, float) and 685 < km < 695
+    assert haversine_km(*kyiv, *kyiv) == 0.0
+    many = haversine_km(kyiv[0], kyiv[1], np.array([kyiv[0], warsaw[0]]), np.array([kyiv[1], warsaw[1]]))
+    assert many.shape == (2,) and many[0] == 0.0 and math.isclose(many[1], km)
+    assert math.isclose(haversine_km(0.0, 0.0, 0.0, 180.0), math.pi * 6371.0088)
+
+
+def test_initial_bearing():
+    assert initial_bearing_deg(0.0, 0.0, 1.0, 0.0) == 0.0
+    assert math.isclose(initial_bearing_deg(0.0, 0.0, 0.0, 1.0), 90.0)
+    assert math.isclose(initial_bearing_deg(0.0, 0.0, -1.0, 0.0), 180.0)
+    assert math.isclose(initial_bearing_deg(0.0, 0.0, 0.0, -1.0), 270.0)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from gazetteer import Gazetteer, build
-from gazetteer.sources import features, usable_alternate
+from gazetteer.sources import read_data, usable_alternate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,11 +45,13 @@ def test_no_temporary_files_left_next_to_the_build(gazetteer: Gazetteer):
 
 
 def test_every_curated_feature_cites_a_source_and_is_in_the_gazetteer(gazetteer: Gazetteer):
-    rows = list(features())
-    assert len(rows) >= 200
-    for feature in rows:
-        found = gazetteer.candidates(feature.name, kind=feature.kind, fuzzy=False)
-        assert any(c.place.name == feature.name for c in found), feature.name
+    rows = read_data("features.tsv")
+    assert rows
+    unsourced = [row["name"] for row in rows if not (row["source"] or "").strip()]
+    assert not unsourced, f"features.tsv rows without a source: {unsourced}"
+    for row in rows:
+        found = gazetteer.candidates(row["name"], kind=row["kind"], fuzzy=False)
+        assert any(c.place.name == row["name"] and c.place.source == "features.tsv" for c in found), row["name"]
 
 
 def test_codes_and_urls_are_not_names():
@@ -78,3 +80,12 @@ def test_command_line_reports_bad_input(gazetteer: Gazetteer):
         cwd=ROOT,
     )
     assert out.returncode == 2 and "control characters" in out.stderr
+
+
+def test_command_line_reports_a_file_that_is_not_a_gazetteer(tmp_path):
+    other = tmp_path / "other.sqlite"
+    other.write_text("not a gazetteer", "utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "gazetteer", "--path", str(other), "info"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert out.returncode == 2 and "not a built gazetteer" in out.stderr

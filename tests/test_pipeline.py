@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
+from gazetteer import APPROXIMATE, Match
+from geo.errors import ModelMissing
 from geo.input.read import read_articles
-from geo.parsing.pipeline import Geoparser, Options
-from geo.records import Article
+from geo.parsing.nlp import MODEL_ENV, load_ner
+from geo.parsing.pipeline import Geoparser, Options, parse_batch
+from geo.records import Article, Mention
 
 SEED_PLACES = {
     "000_04ec2b7c7e823c78": {
@@ -41,6 +42,17 @@ SEED_PLACES = {
         "United Kingdom": "United Kingdom", "Canada": "Canada", "Brussels": "Brussels",
     },
 }  # fmt: skip
+PLACE_COUNTRIES = {
+    "Ukraine": "UA", "Armyansk": "UA", "Crimea": "UA", "Kyiv": "UA", "Belarus": "BY", "Moscow": "RU", "Warsaw": "PL",
+    "Russia": "RU", "Kharkiv": "UA", "Melitopol": "UA", "Kherson": "UA", "United States": "US",
+    "United Kingdom": "GB", "Europe": None, "Mariupol": "UA", "Chernihiv": "UA", "Rostovskaya oblast'": "RU",
+    "Austria": "AT", "Sweden": "SE", "Pripyat River": None, "Berdyansk": "UA", "Henichesk": "UA",
+    "Chornobaivka airfield": "UA", "Chornobaivka": "UA", "Kharkivska oblast": "UA", "Belgorod": "RU",
+    "Chechenskaya Respublika": "RU", "Poland": "PL", "Malyn": "UA", "Turkey": "TR", "Canada": "CA", "Brussels": "BE",
+}  # fmt: skip
+"""The country of each place the seeds name (None: a continent, or a river across borders)."""
+KNOWN_WRONG = {("004_70bee2f5835789ce", "Brussels")}
+"""Mentions the pipeline resolves to a namesake in another country today; each is a strict xfail below."""
 NOT_PLACES = {"Kuleba", "Leyen", "Concerns", "Mounting", "Vladimir", "Putin", "Zelensky", "Russian", "Ukrainian",
               "Russia Today", "Western", "Kremlin", "Sputnik", "Mon"}  # fmt: skip
 
@@ -56,11 +68,14 @@ def _article(text: str) -> Article:
     return Article("t", "t.txt", text, None, None, False, None, None, "h")
 
 
+def _mentions(geoparser: Geoparser, text: str, **options) -> tuple[Mention, ...]:
+    [parsed] = parse_batch([_article(text)], geoparser.nlp, geoparser.gazetteer, Options(**options))
+    return parsed.mentions
+
+
 def _resolved(geoparser: Geoparser, text: str, **options) -> dict[str, tuple]:
-    parser = copy.copy(geoparser)
-    parser.options = Options(**options)
-    parsed = next(iter(parser.parse([_article(text)])))
-    return {m.text: (m.place.name, m.place.kind, m.place.country_code, m.place.admin1) for m in parsed.mentions}
+    mentions = _mentions(geoparser, text, **options)
+    return {m.text: (m.place.name, m.place.kind, m.place.country_code, m.place.admin1) for m in mentions}
 
 
 CRIMEA = {"Crimea", "Avtonomna Respublika Krym"}
@@ -74,6 +89,25 @@ def test_every_place_in_the_seeds_is_resolved_correctly(seeds, article_id):
     assert found.keys() == expected.keys()
     for text, name in expected.items():
         assert found[text] in (CRIMEA if name == "Crimea" else {name}), text
+
+
+@pytest.mark.parametrize("article_id", sorted(SEED_PLACES))
+def test_every_place_in_the_seeds_is_in_the_right_country(seeds, article_id):
+    expected = SEED_PLACES[article_id]
+    for m in seeds[article_id].mentions:
+        if (article_id, m.text) not in KNOWN_WRONG:
+            assert m.place.country_code == PLACE_COUNTRIES[expected[m.text]], m.text
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Brussels, Wisconsin wins: the article names the United States (as 'US' and 'United States', each "
+    "lending support) and never Belgium, so country containment lifts the village above the Belgian capital",
+)
+@pytest.mark.parametrize(("article_id", "text"), sorted(KNOWN_WRONG))
+def test_known_wrong_namesakes(seeds, article_id, text):
+    expected = PLACE_COUNTRIES[SEED_PLACES[article_id][text]]
+    assert {m.place.country_code for m in seeds[article_id].mentions if m.text == text} == {expected}
 
 
 @pytest.mark.parametrize("article_id", sorted(SEED_PLACES))
@@ -116,14 +150,14 @@ def test_area_words_pick_the_region(geoparser):
 
 
 def test_distance_phrase_context_keeps_the_ukrainian_town(geoparser):
-    found = _resolved(geoparser, "The attack took place near the town of Malyn, about 100 kilometers northwest of Kyiv.")
-    assert found["Malyn"][2] == "UA"
+    text = "The attack took place near the town of Malyn, about 100 kilometers northwest of Kyiv."
+    assert _resolved(geoparser, text)["Malyn"][2] == "UA"
 
 
 def test_datelines_and_state_abbreviations(geoparser):
-    found = _resolved(geoparser, "SALINA, Kan. (AP) — Strong winds toppled 13 semitrailers on Monday.")
-    assert found["SALINA"][2:] == ("US", "Kansas")
-    assert found["Kan."][:2] == ("Kansas", "region")
+    found = _resolved(geoparser, "BOZEMAN, Mont. (AP) — A late snowstorm closed the pass on Friday.")
+    assert found["BOZEMAN"][2:] == ("US", "Montana")
+    assert found["Mont."][:2] == ("Montana", "region")
 
 
 def test_person_names_are_not_places(geoparser):
@@ -132,11 +166,25 @@ def test_person_names_are_not_places(geoparser):
     assert "Kuleba" not in found and "Kyiv" in found
 
 
+def test_a_name_after_a_title_is_a_person(geoparser):
+    assert "Jackson" not in _resolved(geoparser, "Gen. Jackson inspected the troops before the parade.")
+    assert "Jackson" not in _resolved(geoparser, "General Jackson spoke to reporters on Monday.")
+
+
+def test_a_lower_case_adjective_is_not_a_title(geoparser):
+    found = _resolved(geoparser, "The army began a general Kherson withdrawal on Friday.")
+    assert found["Kherson"][:3] == ("Kherson", "city", "UA")
+
+
 def test_names_inside_organisations_are_flagged_not_mapped(geoparser):
     text = "Oleh Synehubov, head of the Kharkiv Regional State Administration, spoke to Russia Today in Kharkiv."
-    assert set(_resolved(geoparser, text)) == {"Kharkiv"}
-    everything = _resolved(geoparser, text, all_toponyms=True)
-    assert "Kharkiv" in everything
+    mapped = _mentions(geoparser, text)
+    assert [(m.text, m.start, m.nested) for m in mapped] == [("Kharkiv", text.rindex("Kharkiv"), False)]
+    everything = {(m.text, m.start): m for m in _mentions(geoparser, text, all_toponyms=True)}
+    assert everything[("Kharkiv", text.index("Kharkiv"))].nested
+    assert everything[("Russia", text.index("Russia"))].nested
+    assert not everything[("Kharkiv", text.rindex("Kharkiv"))].nested
+    assert everything[("Kharkiv", text.index("Kharkiv"))].place.name == "Kharkiv"
 
 
 def test_demonyms_only_in_all_toponyms_mode(geoparser):
@@ -145,6 +193,8 @@ def test_demonyms_only_in_all_toponyms_mode(geoparser):
     everything = _resolved(geoparser, text, all_toponyms=True)
     assert everything["Ukrainian"][:2] == ("Ukraine", "country")
     assert everything["Russian"][:2] == ("Russia", "country")
+    demonyms = [m for m in _mentions(geoparser, text, all_toponyms=True) if m.demonym]
+    assert {m.match for m in demonyms} == {Match.DEMONYM}
 
 
 def test_hyphenated_pairs_are_split(geoparser):
@@ -154,7 +204,7 @@ def test_hyphenated_pairs_are_split(geoparser):
 
 def test_fuzzy_resolutions_are_marked(seeds):
     mauripol = next(m for m in seeds["003_1de4da174fe004ff"].mentions if m.text == "Mauripol")
-    assert mauripol.match in ("fuzzy", "translit") and mauripol.score < 0.8
+    assert mauripol.match in APPROXIMATE and mauripol.score < 0.8
 
 
 def test_empty_and_placeless_articles(geoparser):
@@ -173,11 +223,21 @@ def test_each_name_of_a_list_of_areas(geoparser):
     found = _resolved(geoparser, "Shelling continued in the Donetsk and Luhansk regions on Sunday.")
     assert found["Donetsk"][:2] == ("Donetska oblast", "region")
     assert found["Luhansk"][:2] == ("Luhanska oblast", "region")
-    counties = _resolved(geoparser, "Storms hit Harvey, Harper and Kingman counties in Kansas.")
-    assert {counties[n][0] for n in ("Harvey", "Harper", "Kingman")} == {"Harvey County", "Harper County", "Kingman County"}
-    assert {counties[n][3] for n in ("Harvey", "Harper", "Kingman")} == {"Kansas"}
+    counties = _resolved(geoparser, "Wildfires burned in Kittitas, Yakima and Chelan counties in Washington.")
+    names = ("Kittitas", "Yakima", "Chelan")
+    assert [counties[n][:2] for n in names] == [(f"{n} County", "region") for n in names]
+    assert {counties[n][3] for n in names} == {"Washington"}
 
 
 def test_distance_phrases_place_the_town(geoparser):
-    assert _resolved(geoparser, "The fire broke out in Paris, about 100 miles northeast of Dallas.")["Paris"][2:] == ("US", "Texas")
+    text = "The fire broke out in Paris, about 100 miles northeast of Dallas."
+    assert _resolved(geoparser, text)["Paris"][2:] == ("US", "Texas")
     assert _resolved(geoparser, "Protesters marched in Paris on Saturday.")["Paris"][2] == "FR"
+
+
+def test_a_missing_spacy_pipeline_says_what_to_install(monkeypatch):
+    with pytest.raises(ModelMissing, match="pip install"):
+        load_ner("no_such_pipeline")
+    monkeypatch.setenv(MODEL_ENV, "no_such_pipeline")
+    with pytest.raises(ModelMissing, match=MODEL_ENV):
+        load_ner()

@@ -189,7 +189,7 @@ def score_baseline(documents: list[dict], gazetteer: Gazetteer, model: str | Non
         for entity in doc.ents:
             if entity.label_ not in BASELINE_LABELS:
                 continue
-            best = next(iter(gazetteer.candidates(entity.text, fuzzy=False, limit=1)), None)
+            best = gazetteer.best(entity.text, fuzzy=False)
             if best is not None:
                 predicted.append(
                     Predicted(entity.start_char, entity.end_char, entity.text, best.place.lat, best.place.lon)

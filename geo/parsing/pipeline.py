@@ -11,21 +11,27 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
+from multiprocessing.pool import AsyncResult
+from pathlib import Path
 
 from spacy.language import Language
 
 from gazetteer import Gazetteer
+from geo.chunks import chunked
 from geo.parsing.nlp import load_nlp
 from geo.parsing.recognize import find_toponyms
 from geo.parsing.resolve import resolve
 from geo.parsing.sentences import Sentences
 from geo.records import Article, Mention, ParsedArticle
 
+__all__ = ["Geoparser", "Options", "parse_batch"]
+
 BATCH_SIZE = 8
-"""spaCy batch size: 8 used 240 MB against 832 MB at 64, at the same speed (DESIGN.md)."""
+"""spaCy batch size: 8 used 240 MB against 832 MB at 64, at the same speed."""
 CHUNK = 32
 """Articles handed to a worker process at a time."""
+WINDOW_PER_PROCESS = 2
+"""Chunks in flight per worker before the oldest is waited for: workers stay busy, memory stays bounded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,43 +102,49 @@ class Geoparser:
 
     def parse(self, articles: Iterable[Article]) -> Iterator[ParsedArticle]:
         """Parse articles, yielding results in input order."""
-        chunks = _chunks(articles, CHUNK)
+        chunks = chunked(articles, CHUNK)
         if self.processes == 1:
             for chunk in chunks:
                 yield from parse_batch(chunk, self.nlp, self.gazetteer, self.options)
             return
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        with context.Pool(self.processes, initializer=_start_worker, initargs=(self,)) as pool:
-            window: deque = deque()
+        initargs = (self.gazetteer.path, self.nlp, self.options)
+        with context.Pool(self.processes, initializer=_start_worker, initargs=initargs) as pool:
+            window: deque[tuple[list[Article], AsyncResult]] = deque()
             for chunk in chunks:
                 window.append((chunk, pool.apply_async(_parse_chunk, (chunk,))))
-                if len(window) > 2 * self.processes:
+                if len(window) > WINDOW_PER_PROCESS * self.processes:
                     yield from _paired(*window.popleft())
             while window:
                 yield from _paired(*window.popleft())
 
 
-def _paired(chunk: list[Article], result) -> Iterator[ParsedArticle]:
+def _paired(chunk: list[Article], result: AsyncResult) -> Iterator[ParsedArticle]:
     for article, mentions in zip(chunk, result.get()):
         yield ParsedArticle(article, mentions)
 
 
-_worker: Geoparser | None = None
+@dataclass(frozen=True, slots=True)
+class _Worker:
+    """What a worker process parses with: the parser's model and options, its own gazetteer connection."""
+
+    nlp: Language
+    gazetteer: Gazetteer
+    options: Options
 
 
-def _start_worker(geoparser: Geoparser) -> None:
+_worker: _Worker | None = None
+"""This process's worker state, set by ``_start_worker`` when the pool starts it."""
+
+
+def _start_worker(gazetteer_path: Path, nlp: Language, options: Options) -> None:
+    """Pool initializer: open the gazetteer afresh (an SQLite connection must not cross a fork)."""
     global _worker
-    geoparser.gazetteer = Gazetteer(geoparser.gazetteer.path)
-    _worker = geoparser
+    _worker = _Worker(nlp, Gazetteer(gazetteer_path), options)
 
 
 def _parse_chunk(chunk: list[Article]) -> list[tuple[Mention, ...]]:
-    assert _worker is not None
+    if _worker is None:
+        raise RuntimeError("_parse_chunk runs only in a worker process started by Geoparser.parse")
     return [parsed.mentions for parsed in parse_batch(chunk, _worker.nlp, _worker.gazetteer, _worker.options)]
-
-
-def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    iterator = iter(articles)
-    while chunk := list(islice(iterator, size)):
-        yield chunk

@@ -1,8 +1,9 @@
 """Recognise place names in a processed spaCy doc: which spans are toponyms, and how sure we are.
 
-Input is a doc that went through ``geo.nlp`` (sentencizer, gazetteer ruler, NER). Output is a
+Input is a doc that went through ``geo.parsing.nlp`` (gazetteer ruler, then NER). Output is a
 list of ``Toponym``: trimmed spans ("the Black Sea" -> "Black Sea", "Sri Lanka's" -> "Sri Lanka"),
-each with its recognition confidence. Decisions:
+each with the evidence it was recognised on (``toponym.Evidence``), which sets its recognition
+confidence. Decisions:
 
 - GPE / LOC / FAC entities are toponym candidates; so are PERSON / ORG / other entities whose
   whole text names a prominent place (NER calls Kherson a PERSON and Berdyansk an ORG).
@@ -12,7 +13,7 @@ each with its recognition confidence. Decisions:
   resolution and for the all-toponyms mode.
 - Names inside organisation names ("Kharkiv Regional State Administration", "Russia Today",
   "University of Toronto") are not places; they are returned flagged as nested.
-- News conventions: a dateline ("SALINA, Kan. (AP) —", "KYIV:") names a place; so does a state or
+- News conventions: a dateline ("TOPEKA, Kan. (AP) —", "KYIV:") names a place; so does a state or
   country written after a place ("Louisville, Ky.", "Belgorod, Russia"); "Rostov region",
   "Kherson Oblast" and "Laurel County" keep their area word.
 - A misspelling of a place the article names elsewhere ("Mauripol" beside "Mariupol") is that place.
@@ -20,75 +21,51 @@ each with its recognition confidence. Decisions:
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from spacy.attrs import ENT_IOB, IS_TITLE, LENGTH, LOWER
-from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
-from gazetteer import Gazetteer, haversine_km
-from gazetteer.normalize import AREA_WORDS
+from gazetteer import APPROXIMATE, EXACT_NAME, LISTED_NAME, Candidate, Gazetteer, Match, haversine_km
+from geo.parsing.toponym import Evidence, Toponym
+from geo.parsing.vocabulary import (
+    AREA_SUFFIXES,
+    CALENDAR_WORDS,
+    DIRECTION_WORDS,
+    FEATURE_WORDS,
+    LEADING_WORDS,
+    LIST_JOINERS,
+    NOT_ON_A_MAP,
+    ORG_WORDS,
+    PLURAL_AREA_IDS,
+    PLURAL_AREAS,
+    STREET_WORDS,
+    after_title,
+)
+
+__all__ = ["find_toponyms"]
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 OTHER_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 """Entities that are never a place nor a demonym ("last Friday", "300 miles")."""
 CONTAINER_KINDS = frozenset({"country", "region", "continent"})
-LEADING_WORDS = frozenset({"the", "a", "an"})
-CALENDAR_WORDS = frozenset(
-    w.lower() for w in (*calendar.day_name, *calendar.day_abbr, *calendar.month_name, *calendar.month_abbr) if w
-)
-PERSON_TITLES = frozenset(
-    """mr mrs ms miss dr prof president minister secretary chancellor senator sen rep gov governor mayor
-    judge gen maj col capt lt sgt officer king queen prince princess pope sir lord lady dame rev
-    premier chief spokesman spokeswoman spokesperson ambassador envoy commander admiral coach""".split()
-)
-STREET_WORDS = frozenset(
-    """street st road rd avenue ave boulevard blvd drive dr lane ln highway hwy route rte way place pl
-    court ct terrace parkway pkwy trail circle square plaza interstate freeway expressway""".split()
-)
-ORG_WORDS = frozenset(
-    """academy administration agency airlines army assembly association authority bank board bureau
-    center centre chamber church club college commission committee company corporation council court
-    department district embassy federation force forces foundation fund government group guard high
-    hospital institute journal league library magazine media ministry museum navy news office
-    parliament party police port post press radio railway regional school service sheriff society
-    state station team television times today tribune union university zoo park parks recreation
-    hall courthouse jail fairgrounds marina stadium theatre theater cemetery""".split()
-)
-"""Words that, right after a place name, make it part of an organisation's name ("Russia Today")."""
-DIRECTION_WORDS = frozenset(
-    """north south east west northeast northwest southeast southwest northern southern eastern western
-    central upper lower greater inner outer mid""".split()
-)
-"""Words that make a part of a place ("North Texas"); the place itself is the rest."""
-AREA_SUFFIXES = AREA_WORDS | {"county", "parish", "borough", "township"}
-PLURAL_AREAS = {
-    "counties": "County", "parishes": "Parish", "regions": "region", "oblasts": "oblast",
-    "provinces": "province", "states": "state", "districts": "district",
-}  # fmt: skip
-_PLURAL_AREA_IDS = np.array([hash_string(word) for word in PLURAL_AREAS], dtype=np.uint64)
-FEATURE_WORDS = frozenset(
-    """airfield airport airbase base river sea lake island islands strait bay gulf bridge dam canal
-    peninsula mountains desert valley plant""".split()
-)
 MIN_OTHER_PRIOR = {"PERSON": 7.2, "ORG": 6.0}
 """Least gazetteer prior for a span NER called a person (a 500,000-people city by its name, or a
 country, capital or admin area) or something else (about 30,000 people)."""
 MIN_OTHER_PRIOR_DEFAULT = 6.0
-NOT_ON_A_MAP = frozenset({"earth", "moon", "sun", "mars", "mercury", "venus", "jupiter", "saturn", "heaven", "hell"})
-"""Names of places in the gazetteer that news uses for something else entirely."""
 MIN_APPROXIMATE_SIMILARITY = 88.0
 """Least rapidfuzz ratio for a spelling or transliteration variant the gazetteer matched loosely."""
 MIN_TYPO_SIMILARITY = 85.0
+"""Least ratio for a capitalised word to count as a misspelling of a place the article names."""
 ECHO_KM = 25.0
 """How near a doubtful entity's place must lie to a place the article names to count as a repeat."""
-"""Least ratio for a capitalised word to count as a misspelling of a place the article names."""
+MIN_TYPO_LENGTH = 5
+"""Shortest word (and place name) taken for a misspelling: shorter words have too many neighbours."""
 
 _DATELINE_RE = re.compile(
     r"^[ \t]*(?P<place>[A-Z][A-Z'’.\- ]{1,40}?[A-Z.])(?:,[ \t]*(?P<region>[A-Z][A-Za-z.]*(?:[ \t][A-Z][A-Za-z.]*)?))?"
@@ -96,27 +73,6 @@ _DATELINE_RE = re.compile(
     re.MULTILINE,
 )
 _ACRONYM_RE = re.compile(r"^[A-Z]{2,6}s?$")
-
-
-@dataclass(frozen=True, slots=True)
-class Toponym:
-    """A place name found in a text, before resolution."""
-
-    start: int
-    end: int
-    text: str
-    label: str
-    confidence: float
-    demonym: bool = False
-    nested: bool = False
-    query: str | None = None
-    """The name to look up when it is not the text itself ("Baker County" for the "Baker" of
-    "Nassau and Baker counties")."""
-
-    @property
-    def name(self) -> str:
-        """What to look the toponym up as in the gazetteer."""
-        return self.query or self.text
 
 
 def find_toponyms(doc: Doc, gazetteer: Gazetteer) -> list[Toponym]:
@@ -153,11 +109,13 @@ def _from_entities(
             if text.lower() in CALENDAR_WORDS or text.lower() in NOT_ON_A_MAP:
                 continue
             if gazetteer.demonym_country(text):
-                found.append(_toponym(span, ent.label_, 0.9, demonym=True))
+                found.append(_toponym(span, ent.label_, Evidence.DEMONYM, demonym=True))
                 continue
             if ent.label_ not in PLACE_LABELS and ent.label_ not in OTHER_LABELS:
                 continue
-            toponym = _judge(doc, span, ent.label_, gazetteer, person_words) or _part_of(doc, span, ent.label_, gazetteer, person_words)
+            toponym = _judge(doc, span, ent.label_, gazetteer, person_words) or _part_of(
+                doc, span, ent.label_, gazetteer, person_words
+            )
             if toponym is not None:
                 found.append(toponym)
             elif nested := list(_nested_in(doc, span, gazetteer)):
@@ -187,18 +145,19 @@ def _echoes(
     anchors = [
         best.place
         for t in found
-        if not t.demonym and not t.nested
-        for best in gazetteer.candidates(t.name, approximate=False, limit=1)
+        if not t.demonym and not t.nested and (best := gazetteer.best(t.name, approximate=False)) is not None
     ]
+    anchor_lats = np.array([a.lat for a in anchors])
+    anchor_lons = np.array([a.lon for a in anchors])
     echoes = []
     for span, label in doubtful:
-        if _after_title(doc, span) or (len(span) == 1 and span[0].lower_ in person_words) or _acronym_text(span):
+        if after_title(doc, span.start) or (len(span) == 1 and span[0].lower_ in person_words) or _acronym_text(span):
             continue
-        best = next(iter(gazetteer.candidates(span.text, approximate=False, limit=1)), None)
-        if best is not None and any(
-            haversine_km(best.place.lat, best.place.lon, a.lat, a.lon) <= ECHO_KM for a in anchors
-        ):
-            echoes.append(_toponym(span, label, 0.7))
+        best = gazetteer.best(span.text, approximate=False)
+        if best is None:
+            continue
+        if (haversine_km(best.place.lat, best.place.lon, anchor_lats, anchor_lons) <= ECHO_KM).any():
+            echoes.append(_toponym(span, label, Evidence.ECHO))
     return echoes
 
 
@@ -214,29 +173,29 @@ def _hyphen_parts(doc: Doc, span: Span, gazetteer: Gazetteer) -> list[Span]:
 
 def _judge(doc: Doc, span: Span, label: str, gazetteer: Gazetteer, person_words: frozenset[str]) -> Toponym | None:
     span = _with_area_word(doc, span, gazetteer)
-    if span[-1].lower_.rstrip(".") in STREET_WORDS or _after_title(doc, span):
+    if span[-1].lower_.rstrip(".") in STREET_WORDS or after_title(doc, span.start):
         return None
     if len(span) == 1 and span[0].lower_ in person_words:
         return None
     place_label = label in PLACE_LABELS
-    best = next(iter(gazetteer.candidates(span.text, fuzzy=place_label, limit=1, approximate=place_label)), None)
+    best = gazetteer.best(span.text, fuzzy=place_label, approximate=place_label)
     if best is None:
         return None
-    if best.match in ("fuzzy", "translit"):
+    if best.match in APPROXIMATE:
         if not place_label or best.similarity < MIN_APPROXIMATE_SIMILARITY:
             return None
-        confidence = 0.6
+        evidence = Evidence.APPROXIMATE_SPELLING
     elif place_label:
-        confidence = 0.9
+        evidence = Evidence.PLACE_ENTITY
     elif (
         best.prior >= MIN_OTHER_PRIOR.get(label, MIN_OTHER_PRIOR_DEFAULT)
-        and best.match in ("name", "alias", "variant")
+        and best.match in EXACT_NAME
         and not _acronym(span, best)
     ):
-        confidence = 0.6
+        evidence = Evidence.OTHER_LABEL_ENTITY
     else:
         return None
-    return _toponym(span, label, confidence, nested=_org_tail(doc, span))
+    return _toponym(span, label, evidence, nested=_org_tail(doc, span))
 
 
 def _nested_in(doc: Doc, span: Span, gazetteer: Gazetteer) -> Iterator[Toponym]:
@@ -256,13 +215,13 @@ def _nested_in(doc: Doc, span: Span, gazetteer: Gazetteer) -> Iterator[Toponym]:
                 continue
             inner = span[start : start + size]
             if _is_place_name(inner, gazetteer):
-                yield _toponym(inner, span.label_ or "ORG", 0.6, nested=True)
+                yield _toponym(inner, span.label_ or "ORG", Evidence.NESTED, nested=True)
                 return
 
 
 def _is_place_name(span: Span, gazetteer: Gazetteer) -> bool:
-    best = next(iter(gazetteer.candidates(span.text, approximate=False, limit=1)), None)
-    return best is not None and best.match in ("name", "alias", "variant") and not _acronym(span, best)
+    best = gazetteer.best(span.text, approximate=False)
+    return best is not None and best.match in EXACT_NAME and not _acronym(span, best)
 
 
 def _from_datelines(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Toponym]:
@@ -276,9 +235,9 @@ def _from_datelines(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Toponym]:
             span = _trim(doc, span) if span is not None else None
             if span is None or span.text.lower() in CALENDAR_WORDS:
                 continue
-            best = next(iter(gazetteer.candidates(span.text, approximate=False, limit=1)), None)
-            if best is not None and best.match in ("name", "alias", "variant", "alternate"):
-                found.append(_toponym(span, "DATELINE", 0.8))
+            best = gazetteer.best(span.text, approximate=False)
+            if best is not None and best.match in LISTED_NAME:
+                found.append(_toponym(span, "DATELINE", Evidence.DATELINE))
     return found
 
 
@@ -297,9 +256,9 @@ def _qualifiers(doc: Doc, text: str, gazetteer: Gazetteer, found: list[Toponym])
             span = _trim(doc, doc[first.start : min(first.start + size, len(doc))])
             if span is None or span.start != first.start:
                 continue
-            best = next(iter(gazetteer.candidates(span.text, approximate=False, limit=1)), None)
-            if best is not None and best.place.kind in CONTAINER_KINDS and best.match in ("name", "alias", "variant"):
-                extra.append(_toponym(span, "QUALIFIER", 0.8))
+            best = gazetteer.best(span.text, approximate=False)
+            if best is not None and best.place.kind in CONTAINER_KINDS and best.match in EXACT_NAME:
+                extra.append(_toponym(span, "QUALIFIER", Evidence.QUALIFIER))
                 break
     return extra
 
@@ -309,7 +268,7 @@ def _listed_areas(doc: Doc, gazetteer: Gazetteer) -> list[Toponym]:
     County and Baker County; "the Donetsk and Luhansk regions", two oblasts."""
     found = []
     lowers = doc.to_array(LOWER)
-    for index in np.flatnonzero(np.isin(lowers, _PLURAL_AREA_IDS)).tolist():
+    for index in np.flatnonzero(np.isin(lowers, PLURAL_AREA_IDS)).tolist():
         singular = PLURAL_AREAS[doc[index].lower_]
         i = index - 1
         while i >= 0:
@@ -320,12 +279,12 @@ def _listed_areas(doc: Doc, gazetteer: Gazetteer) -> list[Toponym]:
             if not name.text[:1].isupper() or not all(t.text[:1].isupper() for t in name):
                 break
             query = f"{name.text} {singular}"
-            best = next(iter(gazetteer.candidates(query, kind="region", approximate=False, limit=1)), None)
-            if best is None or best.match in ("translit", "fuzzy"):
+            best = gazetteer.best(query, kind="region", approximate=False)
+            if best is None or best.match in APPROXIMATE:
                 break
-            found.append(Toponym(name.start_char, name.end_char, name.text, "LIST", 0.8, query=query))
+            found.append(Toponym(name.start_char, name.end_char, name.text, "LIST", Evidence.LISTED_AREA, query=query))
             i = start - 1
-            if i < 0 or doc[i].lower_ not in {",", "and", "or", "&"}:
+            if i < 0 or doc[i].lower_ not in LIST_JOINERS:
                 break
             i -= 1
             if i >= 0 and doc[i].text == ",":
@@ -335,7 +294,7 @@ def _listed_areas(doc: Doc, gazetteer: Gazetteer) -> list[Toponym]:
 
 def _misspellings(doc: Doc, found: list[Toponym]) -> list[Toponym]:
     """Capitalised words outside any entity that misspell a place the article names ("Mauripol")."""
-    names = {t.text for t in found if not t.demonym and not t.nested and len(t.text) >= 5}
+    names = {t.text for t in found if not t.demonym and not t.nested and len(t.text) >= MIN_TYPO_LENGTH}
     if not names:
         return []
     taken = set()
@@ -343,14 +302,14 @@ def _misspellings(doc: Doc, found: list[Toponym]) -> list[Toponym]:
         taken.update(range(toponym.start, toponym.end))
     extra = []
     flags = doc.to_array([ENT_IOB, IS_TITLE, LENGTH])
-    outside = (flags[:, 0] != 3) & (flags[:, 0] != 1) & (flags[:, 1] == 1) & (flags[:, 2] >= 5)
+    outside = (flags[:, 0] != 3) & (flags[:, 0] != 1) & (flags[:, 1] == 1) & (flags[:, 2] >= MIN_TYPO_LENGTH)
     for index in np.flatnonzero(outside).tolist():
         token = doc[index]
         if token.idx in taken or token.text in names:
             continue
         match = process.extractOne(token.text, names, scorer=fuzz.ratio, score_cutoff=MIN_TYPO_SIMILARITY)
         if match is not None:
-            extra.append(Toponym(token.idx, token.idx + len(token.text), token.text, "TYPO", 0.6))
+            extra.append(Toponym(token.idx, token.idx + len(token.text), token.text, "TYPO", Evidence.TYPO))
     return extra
 
 
@@ -363,9 +322,9 @@ def _without_overlaps(found: list[Toponym]) -> list[Toponym]:
     return sorted(kept, key=lambda t: t.start)
 
 
-def _toponym(span: Span, label: str, confidence: float, *, demonym: bool = False, nested: bool = False) -> Toponym:
+def _toponym(span: Span, label: str, evidence: Evidence, *, demonym: bool = False, nested: bool = False) -> Toponym:
     text = re.sub(r"[’']s$", "", span.text)
-    return Toponym(span.start_char, span.start_char + len(text), text, label, confidence, demonym, nested)
+    return Toponym(span.start_char, span.start_char + len(text), text, label, evidence, demonym, nested)
 
 
 def _trim(doc: Doc, span: Span) -> Span | None:
@@ -387,10 +346,6 @@ def _person_words(entities: tuple[Span, ...]) -> frozenset[str]:
         for ent in entities
         if ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].is_alpha and ent[-1].lower_ not in ORG_WORDS
     )
-
-
-def _after_title(doc: Doc, span: Span) -> bool:
-    return span.start > 0 and doc[span.start - 1].lower_.rstrip(".") in PERSON_TITLES
 
 
 def _with_area_word(doc: Doc, span: Span, gazetteer: Gazetteer | None = None) -> Span:
@@ -416,8 +371,6 @@ def _acronym_text(span: Span) -> bool:
     return bool(_ACRONYM_RE.match(span.text))
 
 
-def _acronym(span: Span, best) -> bool:
+def _acronym(span: Span, best: Candidate) -> bool:
     """An all-capitals abbreviation that is not a country's or region's own ("EU", "SRT", but not "UK")."""
-    return _acronym_text(span) and not (
-        best.place.kind in CONTAINER_KINDS and best.match in ("name", "alias")
-    )
+    return _acronym_text(span) and not (best.place.kind in CONTAINER_KINDS and best.match in (Match.NAME, Match.ALIAS))

@@ -34,14 +34,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gazetteer import Candidate, Gazetteer, Place
+from gazetteer import Candidate, Gazetteer, Match, Place, haversine_km, initial_bearing_deg
 from gazetteer.normalize import name_key, split_area_suffix
-from geo.parsing.recognize import Toponym
+from geo.parsing.toponym import Toponym
+
+__all__ = ["Resolution", "resolve"]
 
 CANDIDATES = 15
 """Candidates kept per name, best priors first."""
+DEMONYM_PRIOR = 10.0
+"""Prior of the country a demonym names: its only candidate, so it is chosen whatever the value."""
 SUPPORT_WEIGHT = 3.5
+"""Weight of the support from the article's other names against the prior."""
 PROXIMITY_KM = 80.0
+"""Distance at which two points' fit has fallen to 1/e (an exponential kernel)."""
 COUNTRY_FIT = 0.4
 """Fit of a place with a country that contains it (weak: countries are big)."""
 ADMIN_FIT = 1.0
@@ -49,11 +55,16 @@ ADMIN_FIT = 1.0
 PLAUSIBILITY_POWER = 0.5
 """How much another name's candidate counts is its softmax share to this power."""
 MAX_NAME_WEIGHT = 2.0
+"""Most a name counts in another's support, however often the article repeats it (once per mention)."""
 QUALIFIER_BONUS = 8.0
+"""Score bonus of a place inside the region or country written after it ("Paris, Texas")."""
 DISTANCE_BONUS = 4.0
+"""Score bonus of a place at the distance (and direction) a phrase gives from another."""
 DISTANCE_TOLERANCE = 0.4
 DISTANCE_TOLERANCE_KM = 20.0
+"""A stated distance matches within this share of it, or this many km if more (news rounds)."""
 BEARING_TOLERANCE = 60.0
+"""Degrees a stated direction may be off ("northwest" covers 255-15 degrees)."""
 MILE_KM = 1.609344
 ANCHORS = 3
 """Candidates of the place a distance is measured from that are tried (best priors first)."""
@@ -62,16 +73,19 @@ BEARINGS = {
     "northwest": 315,
 }  # fmt: skip
 _DISTANCE_RE = re.compile(
-    r"[,\s]*(?:(?:which is|is|located|situated|lies|about|some|around|roughly|nearly|approximately|just|less than|more than|"
-    r"almost|over|under)\s+)*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*-?\s*(?P<unit>km|kilometers|kilometres|miles|mi)\b"
+    r"[,\s]*(?:(?:which is|is|located|situated|lies|about|some|around|roughly|nearly|approximately|just|"
+    r"less than|more than|almost|over|under)\s+)*"
+    r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*-?\s*(?P<unit>km|kilometers|kilometres|miles|mi)\b"
     r"(?:\s*\([^)]{0,40}\))?\s*(?:to the\s+)?(?P<way>north|south|east|west|north-?east|north-?west|south-?east|"
     r"south-?west)?(?:ern)?\s*(?:of|from|outside)\s+(?:the\s+(?:city|town|village|capital)\s+of\s+)?",
     re.IGNORECASE,
 )
 SAME_PLACE_KM = 25.0
+"""Candidates this close to the chosen one are the same answer (Kyiv the city and the city-region)."""
 ROUNDS = 2
-EARTH_RADIUS_KM = 6371.0088
+"""Rounds of re-weighting the other names' candidates by the previous round's scores."""
 AREA_KINDS = frozenset({"country", "continent"})
+"""Kinds too large to fit by nearness: their points say little about where they are."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +95,7 @@ class Resolution:
     toponym: Toponym
     place: Place | None
     confidence: float
-    match: str | None
+    match: Match | None
 
 
 @dataclass(slots=True)
@@ -115,7 +129,7 @@ def resolve(text: str, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[Re
             resolutions.append(Resolution(toponym, None, 0.0, None))
             continue
         candidate = flat[chosen[i]][1]
-        match = "demonym" if toponym.demonym else candidate.match
+        match = Match.DEMONYM if toponym.demonym else candidate.match
         resolutions.append(Resolution(toponym, candidate.place, round(shares[i] * toponym.confidence, 3), match))
     return resolutions
 
@@ -140,7 +154,7 @@ def _candidates(toponym: Toponym, gazetteer: Gazetteer) -> list[Candidate]:
     if toponym.demonym:
         code = gazetteer.demonym_country(toponym.text)
         country = gazetteer.country(code) if code else None
-        return [Candidate(country, "demonym", toponym.text, 100.0, 10.0)] if country else []
+        return [Candidate(country, Match.DEMONYM, toponym.text, 100.0, DEMONYM_PRIOR)] if country else []
     fuzzy = toponym.label in ("GPE", "LOC")
     return gazetteer.candidates(toponym.name, fuzzy=fuzzy, limit=CANDIDATES)
 
@@ -148,7 +162,7 @@ def _candidates(toponym: Toponym, gazetteer: Gazetteer) -> list[Candidate]:
 def _scores(text: str, names: list[_Name], flat: list[tuple[int, Candidate]]) -> np.ndarray:
     owner = np.array([i for i, _ in flat])
     prior = np.array([c.prior for _, c in flat])
-    receives = np.array([c.match != "area" or split_area_suffix(names[i].key)[1] for i, c in flat])
+    receives = np.array([c.match != Match.AREA or split_area_suffix(names[i].key)[1] for i, c in flat])
     fit = _fit_matrix([c.place for _, c in flat])
     same_name = owner[:, None] == owner[None, :]
     fit[same_name] = 0.0
@@ -167,12 +181,9 @@ def _scores(text: str, names: list[_Name], flat: list[tuple[int, Candidate]]) ->
 
 def _fit_matrix(places: list[Place]) -> np.ndarray:
     """How well place i fits with place j: containment in a country or admin area, or nearness."""
-    lat = np.radians([p.lat for p in places])
-    lon = np.radians([p.lon for p in places])
-    dlat = lat[:, None] - lat[None, :]
-    dlon = lon[:, None] - lon[None, :]
-    a = np.sin(dlat / 2) ** 2 + np.cos(lat[:, None]) * np.cos(lat[None, :]) * np.sin(dlon / 2) ** 2
-    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    lat = np.array([p.lat for p in places])
+    lon = np.array([p.lon for p in places])
+    km = haversine_km(lat[None, :], lon[None, :], lat[:, None], lon[:, None])
     pointlike = np.array([p.kind not in AREA_KINDS for p in places])
     fit = np.exp(-km / PROXIMITY_KM) * (pointlike[:, None] & pointlike[None, :])
     country = np.array([p.country_code or "" for p in places])
@@ -224,16 +235,12 @@ def _pair_bonus(text: str, names: list[_Name], flat: list[tuple[int, Candidate]]
 
 def _at_distance(place: Place, anchor: Place, km: float, way: str | None) -> bool:
     """Whether a place lies about ``km`` from the anchor, in the direction given (if any)."""
-    lat1, lon1, lat2, lon2 = map(np.radians, (anchor.lat, anchor.lon, place.lat, place.lon))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    distance = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(min(1.0, a)))
+    distance = haversine_km(anchor.lat, anchor.lon, place.lat, place.lon)
     if abs(distance - km) > max(DISTANCE_TOLERANCE_KM, km * DISTANCE_TOLERANCE):
         return False
     if not way:
         return True
-    bearing = np.degrees(np.arctan2(
-        np.sin(lon2 - lon1) * np.cos(lat2), np.cos(lat1) * np.sin(lat2) - np.sin(lat1) * np.cos(lat2) * np.cos(lon2 - lon1)
-    )) % 360
+    bearing = initial_bearing_deg(anchor.lat, anchor.lon, place.lat, place.lon)
     expected = BEARINGS[way.lower().replace("-", "")]
     return abs((bearing - expected + 180) % 360 - 180) <= BEARING_TOLERANCE
 
@@ -253,9 +260,7 @@ def _location_share(flat: list[tuple[int, Candidate]], scores: np.ndarray, rows:
     chosen = flat[best][1].place
     values = scores[rows]
     weights = np.exp(values - values.max())
-    lat = np.radians([flat[r][1].place.lat for r in rows])
-    lon = np.radians([flat[r][1].place.lon for r in rows])
-    clat, clon = np.radians(chosen.lat), np.radians(chosen.lon)
-    a = np.sin((lat - clat) / 2) ** 2 + np.cos(lat) * np.cos(clat) * np.sin((lon - clon) / 2) ** 2
-    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    lat = np.array([flat[r][1].place.lat for r in rows])
+    lon = np.array([flat[r][1].place.lon for r in rows])
+    km = haversine_km(chosen.lat, chosen.lon, lat, lon)
     return float(weights[km <= SAME_PLACE_KM].sum() / weights.sum())

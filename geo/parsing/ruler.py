@@ -10,7 +10,6 @@ It stays out of the way of names that are part of something longer ("Kharkiv Reg
 Administration", "Russia Today") and of person names ("President Vladimir Putin").
 """
 
-
 from functools import lru_cache
 
 from spacy.attrs import ORTH, SPACY
@@ -20,38 +19,29 @@ from wordfreq import zipf_frequency
 
 from gazetteer import Gazetteer
 from gazetteer.normalize import is_latin, name_key
+from geo.parsing.vocabulary import after_title
+
+__all__ = ["GazetteerRuler", "capitalised_runs", "make_gazetteer_ruler", "prominent_keys"]
 
 MIN_POPULATION = 15_000
+"""Least population of a place the ruler marks (countries, continents, features, admin1 areas, capitals: any)."""
 MAX_ZIPF = 4.0
 """Names at least this frequent in English (Zipf scale) are left to NER."""
 STRONG_POPULATION = 100_000
 """A place this big (or a country, admin1 area, capital, feature) may also start a sentence."""
 SENTENCE_OPENERS = frozenset({".", "!", "?", ":", ";", "(", "—", "–", "-", "|"})
+"""Tokens after which a capitalised word starts a sentence, a quote or a heading."""
 CONNECTORS = frozenset({"of", "de", "del", "la", "le", "du", "upon", "on", "am", "an", "der", "-", "al", "el"})
-PERSON_TITLES = frozenset(
-    """mr mrs ms miss dr prof president minister secretary chancellor senator sen rep gov governor mayor
-    judge general gen maj major col colonel capt captain lt sgt officer king queen prince princess pope
-    saint sir lord lady dame rev father sister brother uncle aunt premier prime deputy chief spokesman
-    spokeswoman spokesperson ambassador envoy commander admiral""".split()
-)
+"""Lower-case words inside a place name ("Sea of Azov", "Rostov-on-Don")."""
 
 
 def prominent_keys(gazetteer: Gazetteer) -> dict[str, bool]:
     """Uncommon name keys of prominent places -> whether the place may also start a sentence."""
-    rows = gazetteer._db.execute(
-        """
-        SELECT n.key,
-               MAX(p.kind IN ('country', 'continent', 'feature') OR p.subkind IN ('admin1', 'capital')
-                   OR p.population >= ?)
-        FROM names n JOIN places p ON p.id = n.place_id
-        WHERE n.match <= 2
-          AND (p.kind IN ('country', 'continent', 'feature') OR p.subkind IN ('admin1', 'capital')
-               OR p.population >= ?)
-        GROUP BY n.key
-        """,
-        (STRONG_POPULATION, MIN_POPULATION),
-    )
-    return {key: bool(strong) for key, strong in rows if is_latin(key) and zipf_frequency(key, "en") < MAX_ZIPF}
+    return {
+        name.key: name.major or name.population >= STRONG_POPULATION
+        for name in gazetteer.prominent_names(min_population=MIN_POPULATION)
+        if is_latin(name.key) and zipf_frequency(name.key, "en") < MAX_ZIPF
+    }
 
 
 @lru_cache(maxsize=1 << 16)
@@ -108,16 +98,12 @@ class GazetteerRuler:
             strong = self.keys.get(key)
             if strong is None:
                 continue
-            if self._after_title(doc, start) or (not strong and self._starts_sentence(doc, start)):
+            if after_title(doc, start) or (not strong and self._starts_sentence(doc, start)):
                 continue
             spans.append(Span(doc, start, end, label="GPE"))
         if spans:
             doc.set_ents(spans, default="unmodified")
         return doc
-
-    @staticmethod
-    def _after_title(doc: Doc, start: int) -> bool:
-        return start > 0 and doc[start - 1].lower_.rstrip(".") in PERSON_TITLES
 
     @staticmethod
     def _starts_sentence(doc: Doc, start: int) -> bool:

@@ -1,0 +1,32 @@
+"""Errors the gazetteer raises, one class per remedy.
+
+Bad arguments stay ``ValueError`` subclasses, so callers that caught ``ValueError`` still do.
+"""
+
+from __future__ import annotations
+
+__all__ = ["BadCoordinate", "BadPlaceName", "GazetteerCorrupt", "GazetteerError", "GazetteerMissing", "UnknownKind"]
+
+
+class GazetteerError(Exception):
+    """Base class of the gazetteer's errors."""
+
+
+class GazetteerMissing(GazetteerError, FileNotFoundError):
+    """No gazetteer file at the path given: build it (``python -m gazetteer build``) or fix the path."""
+
+
+class GazetteerCorrupt(GazetteerError):
+    """The file is not a built gazetteer (another file, or a damaged build): delete it and rebuild."""
+
+
+class BadPlaceName(GazetteerError, ValueError):
+    """A looked-up name that cannot be a place name: not a string, control characters, absurdly long."""
+
+
+class BadCoordinate(GazetteerError, ValueError):
+    """A point that is not a latitude and longitude in degrees."""
+
+
+class UnknownKind(GazetteerError, ValueError):
+    """A kind filter naming a kind the gazetteer does not have (see ``KINDS``)."""
