@@ -27,7 +27,7 @@ from geo.app.assets import ensure_static
 from geo.errors import StoreBusy
 from geo.input.read import read_articles
 from geo.parsing.pipeline import Geoparser
-from geo.records import Article
+from geo.records import Article, InputProblem
 from geo.store.database import IngestReport, Store
 from geo.store.frames import (
     ADMIN1,
@@ -46,7 +46,7 @@ from geo.store.frames import (
     SOURCE,
     TITLE,
 )
-from geo.store.ingest import ingest_articles
+from geo.store.ingest import date_undated, ingest_articles
 
 STORE_PATH = Path(os.environ.get("DATELINE_DB", "dateline.duckdb"))
 APP_DIR = Path(__file__).resolve().parent
@@ -99,8 +99,8 @@ def store_contents() -> tuple[pd.DataFrame, dict[str, str]]:
     return stored(str(STORE_PATH), version)
 
 
-def ingest(articles: list[Article], label: str) -> IngestReport:
-    """Parse and store articles with a progress bar."""
+def ingest(articles: list[Article], label: str) -> tuple[IngestReport, list[InputProblem]]:
+    """Parse and store articles with a progress bar; returns what was stored and the articles that failed."""
     progress = st.progress(0.0, text=f"{label}: parsing {len(articles)} articles…")
     done = 0
 
@@ -109,9 +109,12 @@ def ingest(articles: list[Article], label: str) -> IngestReport:
         done += 1
         progress.progress(done / len(articles), text=f"{label}: {done}/{len(articles)} articles")
 
-    report, _ = ingest_articles(articles, Store(STORE_PATH), geoparser(), on_parsed=step)
+    problems: list[InputProblem] = []
+    store = Store(STORE_PATH)
+    report = ingest_articles(articles, store, geoparser(), problems=problems, on_parsed=step)
+    date_undated(store, latest=dt.date.today())
     progress.empty()
-    return report
+    return report, problems
 
 
 def first_start() -> None:
@@ -120,7 +123,9 @@ def first_start() -> None:
     for problem in problems:
         st.warning(f"Skipped {problem}", icon="⚠️")
     if articles:
-        ingest(articles, "First start: reading the sample articles")
+        _, failed = ingest(articles, "First start: reading the sample articles")
+        for problem in failed:
+            st.warning(f"Skipped {problem}", icon="⚠️")
 
 
 def upload_section() -> None:
@@ -150,7 +155,8 @@ def upload_section() -> None:
                     ]
                     articles += [uploaded(article, name, str(path)) for article in found]
             if articles:
-                report = ingest(articles, "Upload")
+                report, failed = ingest(articles, "Upload")
+                messages += [("warning", f"Skipped {problem}") for problem in failed]
                 messages.append(("success", f"Uploaded: {report.summary()}"))
             stored.clear()
         for level, message in messages:

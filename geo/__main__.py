@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import sys
 from pathlib import Path
 
 from gazetteer.errors import GazetteerError
-from geo.errors import ModelMissing
+from geo.errors import ModelMissing, StoreBusy, StoreError
 from geo.parsing.nlp import DEFAULT_MODELS, MODEL_ENV
 from geo.parsing.pipeline import Options
+from geo.records import InputProblem
 
 EXIT_OK, EXIT_FAILED, EXIT_REJECTED = 0, 1, 2
 """Everything parsed; the run could not go on (no model, no gazetteer, store busy); some inputs rejected."""
+DEFAULT_DB = Path("dateline.duckdb")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,34 +53,90 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "parse":
             return _parse(args)
         if args.command == "ingest":
-            from geo.store.ingest import ingest_command
-
-            return ingest_command(args.paths, args.db, model=args.model, processes=args.processes)
+            return _ingest(args)
         return _evaluate(args)
-    except (ModelMissing, GazetteerError) as error:
+    except (ModelMissing, GazetteerError, StoreError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
 
 
-def _report(problems) -> None:
-    for problem in problems:
-        print(f"skipped {problem}", file=sys.stderr)
+class _Problems:
+    """Prints each refused input or failed article once, as a line on stderr, as soon as it is known."""
+
+    def __init__(self, *lists: list[InputProblem]):
+        self.lists = lists
+        self.printed = [0] * len(lists)
+
+    def flush(self) -> None:
+        for i, problems in enumerate(self.lists):
+            for problem in problems[self.printed[i] :]:
+                print(f"skipped {problem}", file=sys.stderr)
+            self.printed[i] = len(problems)
+
+    @property
+    def count(self) -> int:
+        return sum(len(problems) for problems in self.lists)
 
 
 def _parse(args: argparse.Namespace) -> int:
+    """Each article's line is written as soon as it is parsed: memory stays flat in corpus size."""
     from geo.contract import article_json
     from geo.input.read import ArticleStream
     from geo.parsing.pipeline import Geoparser
-    from geo.records import ParsedArticle
 
     geoparser = Geoparser(model=args.model, options=Options(all_toponyms=args.all_toponyms), processes=args.processes)
     stream = ArticleStream(args.paths)
-    parsed = list(geoparser.parse(stream))
-    _report(stream.problems)
-    for item in parsed:
-        dated = ParsedArticle(stream.dated(item.article), item.mentions)
+    failed: list[InputProblem] = []
+    problems = _Problems(stream.problems, failed)
+    for item in geoparser.parse(stream):
+        problems.flush()
+        if item.failed:
+            failed.append(InputProblem(item.article.source, str(item.problem)))
+            continue
+        dated = dataclasses.replace(item, article=stream.dated(item.article))
         sys.stdout.write(json.dumps(article_json(dated, with_text=args.with_text), ensure_ascii=False) + "\n")
-    return EXIT_REJECTED if stream.problems else EXIT_OK
+        sys.stdout.flush()
+    problems.flush()
+    return EXIT_REJECTED if problems.count else EXIT_OK
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    """A progress bar (articles, rate, ETA), then a line per refused input and one for what was stored."""
+    from tqdm import tqdm
+
+    from geo.parsing.pipeline import Geoparser
+    from geo.store.database import Store
+    from geo.store.ingest import ingest_paths
+
+    store = Store(args.db or DEFAULT_DB)
+    geoparser = Geoparser(model=args.model, processes=args.processes)
+    with tqdm(total=_estimated_articles(args.paths), unit="article", file=sys.stderr, smoothing=0.05) as bar:
+        try:
+            report, problems = ingest_paths(args.paths, store, geoparser, on_parsed=lambda _: bar.update())
+        except StoreBusy as error:
+            print(f"error: {error} (articles stored before it are kept)", file=sys.stderr)
+            return EXIT_FAILED
+    for problem in problems:
+        print(f"skipped {problem}", file=sys.stderr)
+    print(f"{store.path}: {report.summary()}; {len(problems)} inputs rejected", file=sys.stderr)
+    return EXIT_REJECTED if problems else EXIT_OK
+
+
+def _estimated_articles(paths: list[Path]) -> int:
+    """About how many articles the inputs hold, for the progress bar's ETA: one per file, one per
+    line of a JSON Lines or CSV file (counting lines is fast next to parsing them)."""
+    total = 0
+    for path in paths:
+        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else []
+        for file in files:
+            if any(part.startswith(".") for part in file.parts[len(path.parts) :]):
+                continue
+            if file.suffix.lower() in (".jsonl", ".csv"):
+                with open(file, "rb") as handle:
+                    total += sum(1 for _ in handle)
+            else:
+                total += 1
+    return total
 
 
 def _evaluate(args: argparse.Namespace) -> int:

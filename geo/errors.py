@@ -21,3 +21,7 @@ class StoreBusy(StoreError):
 
 class ModelMissing(DatelineError):
     """No spaCy pipeline of the name asked for (or none of the defaults) is installed."""
+
+
+class StoreTooNew(StoreError):
+    """The store file was written by a newer Dateline: upgrade Dateline to open it."""

@@ -30,6 +30,12 @@ class Article:
     url: str | None
     given_offsets: tuple[int, ...] | None
     content_hash: str
+    outlet: str | None = None
+    """Who published it: the site's name, else the URL's domain, else the file's folder."""
+    language: str | None = None
+    """ISO 639-1 code of the text's language, None when unknown."""
+    encoding: str | None = None
+    """The character encoding the file was read in (None for rows of JSON/CSV, already text)."""
 
     def to_given(self, start: int, end: int) -> tuple[int, int]:
         """Map the span [start, end) of `text` to the same span of the text as given.
@@ -78,7 +84,19 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class ParsedArticle:
-    """An article and the place mentions found in it."""
+    """An article and the place mentions found in it.
+
+    ``problem`` says why the article could not be parsed (the stage and the reason: it has no
+    mentions, is reported and is not stored); ``note`` why it was deliberately left unparsed (a
+    language the parser does not support yet: it is stored, with the note, and has no mentions).
+    """
 
     article: Article
     mentions: tuple[Mention, ...]
+    problem: str | None = None
+    note: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        """Whether parsing failed (see ``problem``)."""
+        return self.problem is not None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -89,7 +88,7 @@ def test_minimum_confidence_filter(app):
 
 def test_undated_articles_are_counted_and_can_be_left_out(store, monkeypatch):
     (article,) = read_inputs([SEED_003])
-    Store(store).set_dates([dataclasses.replace(article, date=None, date_estimated=False)])
+    Store(store).set_dates([(article.id, None, False)])
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert at.sidebar.checkbox(key="undated").label == "Include undated articles (1)"

@@ -67,17 +67,73 @@ def test_the_mentions_frame_has_the_schemas_columns(tmp_path):
 def test_set_dates_updates_stored_articles(tmp_path):
     store = Store(tmp_path / "s.duckdb")
     store.ingest([_parsed("a", "Kyiv text")])
-    dated = dataclasses.replace(_parsed("a", "Kyiv text").article, date=dt.date(2022, 3, 1), date_estimated=True)
-    store.set_dates([dated])
+    assert store.set_dates([("a", dt.date(2022, 3, 1), True)]) == 1
     assert (store.article("a")["date"], store.article("a")["date_estimated"]) == (dt.date(2022, 3, 1), True)
+    assert store.set_dates([("a", dt.date(2022, 3, 1), True)]) == 0
 
 
-def test_the_same_text_under_another_id_is_a_duplicate(tmp_path):
+def test_the_same_text_from_another_source_is_one_article_with_both_sources(tmp_path):
     store = Store(tmp_path / "s.duckdb")
     store.ingest([_parsed("a", "Kyiv text")])
     report = store.ingest([_parsed("copy", "Kyiv text")])
     assert report.duplicates == [("copy", "a")]
     assert store.counts()["articles"] == 1
+    assert store.sources("a") == ["a.txt", "copy.txt"]
+    assert store.ingest([_parsed("copy", "Kyiv text")]).unchanged == ["copy"]
+
+
+def test_different_text_under_two_sources_is_two_articles(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    report = store.ingest([_parsed("a/report.txt", "Kyiv text"), _parsed("b/report.txt", "Other Kyiv text")])
+    assert report.added == ["a/report.txt", "b/report.txt"]
+    again = store.ingest([_parsed("b/report.txt", "Other Kyiv text"), _parsed("a/report.txt", "Kyiv text")])
+    assert again.unchanged == ["b/report.txt", "a/report.txt"]
+    assert store.article("a/report.txt")["text"] == "Kyiv text"
+
+
+def test_a_changed_source_keeps_its_twins_article_under_the_twins_id(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    store.ingest([_parsed("a", "Kyiv text"), _parsed("copy", "Kyiv text")])
+    report = store.ingest([_parsed("a", "Kyiv text, revised", places=(SEA,))])
+    assert report.replaced == ["a"]
+    assert store.article("copy")["text"] == "Kyiv text"
+    assert store.sources("copy") == ["copy.txt"]
+    assert store.article("a")["text"] == "Kyiv text, revised"
+    frame = store.mentions_frame().set_index("article_id")
+    assert frame.loc["copy", "place"] == "Kyiv" and frame.loc["a", "place"] == "Black Sea"
+    assert store.ingest([_parsed("copy", "Kyiv text")]).unchanged == ["copy"]
+
+
+def test_a_source_read_twice_in_one_batch_is_stored_once(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    report = store.ingest([_parsed("a", "Kyiv text"), _parsed("a", "Kyiv text, later")])
+    assert report.added == ["a"]
+    assert store.article("a")["text"] == "Kyiv text, later"
+
+
+def test_a_mention_with_no_place_is_stored_and_not_mapped(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    parsed = _parsed("a", "Kyiv and Atlantis")
+    unresolved = Mention("Atlantis", 9, 17, 0.2, None, None, 0, 17)
+    store.ingest([dataclasses.replace(parsed, mentions=(*parsed.mentions, unresolved))])
+    assert store.counts()["mentions"] == 2
+    assert list(store.mentions_frame()["text"]) == ["Kyiv"]
+
+
+def test_an_article_that_failed_to_parse_is_not_stored(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    failed = dataclasses.replace(_parsed("a", "Kyiv text"), mentions=(), problem="recognition failed: boom")
+    report = store.ingest([failed, _parsed("b", "Other Kyiv text")])
+    assert report.added == ["b"]
+    assert store.article("a") is None
+
+
+def test_removed_articles_leave_nothing_behind(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    store.ingest([_parsed("a", "Kyiv text"), _parsed("copy", "Kyiv text"), _parsed("b", "Other Kyiv text")])
+    assert store.remove(["a"]) == 1
+    assert store.counts() == {"articles": 1, "places": 1, "mentions": 1}
+    assert store.sources("a") == [] and store.stored_versions(["a", "copy"]) == {}
 
 
 def test_place_keys_survive_gazetteer_rebuilds():
@@ -168,15 +224,15 @@ def test_a_store_held_too_long_is_a_clear_error_and_loses_nothing(tmp_path):
 
 
 def test_ingest_command_reports_a_busy_store(tmp_path, monkeypatch, capsys):
+    from geo.__main__ import main
     from geo.store import database as store_module
-    from geo.store.ingest import ingest_command
 
     path = tmp_path / "s.duckdb"
     Store(path).ingest([_parsed("a", "Kyiv text")])
     monkeypatch.setattr(store_module, "WAIT_SECONDS", 0.3)
     holder = _hold(path, 5.0)
     try:
-        status = ingest_command([tmp_path / "nothing.txt"], path, model=None, processes=1)
+        status = main(["--processes", "1", "ingest", str(tmp_path / "nothing.txt"), "--db", str(path)])
     finally:
         holder.kill()
         holder.wait()

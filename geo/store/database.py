@@ -1,10 +1,14 @@
-"""The store: articles, places and mentions in one DuckDB file.
+"""The store: articles, places and mentions in one DuckDB file (tables in ``geo.store.schema``).
 
-Idempotent: an article is identified by its id; ingesting it again with the same content hash
-changes nothing, with a different one replaces its row and all its mentions. Articles are
-written ``BATCH`` at a time, one transaction a batch (not one an article): an interrupted run
-keeps every batch it committed and loses the batch it was writing, which the next run parses
-again; every article is either wholly old or wholly new, and nothing stored is lost or damaged.
+Idempotent: an article comes with the id of where it was read from (its source id, see
+docs/contract.md). Ingesting a source again with the same content changes nothing; with other
+content, the source's article is replaced (its row, mentions and everything derived from them).
+The same content read from a second source is one article with two sources; when the source an
+article is named after changes, the article keeps its other sources and takes the next one's id.
+Articles are written ``BATCH`` at a time, one transaction a batch (not one an article): an
+interrupted run keeps every batch it committed and loses the batch it was writing, which the next
+run parses again; every article is either wholly old or wholly new, and nothing stored is lost or
+damaged.
 
 Connections are short-lived so the dashboard and a command-line ingest can take turns on the
 same file: a connection refused because another process holds the file is retried for up to
@@ -19,7 +23,7 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +34,7 @@ import pandas as pd
 from gazetteer import Place
 from geo.chunks import chunked
 from geo.errors import StoreBusy
-from geo.records import Article, ParsedArticle
+from geo.records import ParsedArticle
 from geo.store.frames import (
     ADMIN1,
     ARTICLE_ID,
@@ -54,53 +58,20 @@ from geo.store.frames import (
     TITLE,
     URL,
 )
+from geo.store.schema import PLACE_ARTICLES_OF, create_or_migrate, insert_terms
+from geo.store.terms import terms
 
 logger = logging.getLogger(__name__)
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    id VARCHAR PRIMARY KEY,
-    source VARCHAR NOT NULL,
-    title VARCHAR,
-    date DATE,
-    date_estimated BOOLEAN NOT NULL,
-    url VARCHAR,
-    text VARCHAR NOT NULL,
-    content_hash VARCHAR NOT NULL,
-    ingested_at TIMESTAMP NOT NULL
-);
-CREATE TABLE IF NOT EXISTS places (
-    place_key VARCHAR PRIMARY KEY,
-    name VARCHAR NOT NULL,
-    kind VARCHAR NOT NULL,
-    subkind VARCHAR,
-    country_code VARCHAR,
-    admin1 VARCHAR,
-    lat DOUBLE NOT NULL,
-    lon DOUBLE NOT NULL,
-    population BIGINT,
-    geonameid BIGINT
-);
-CREATE TABLE IF NOT EXISTS mentions (
-    article_id VARCHAR NOT NULL,
-    start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL,
-    text VARCHAR NOT NULL,
-    score DOUBLE NOT NULL,
-    match VARCHAR,
-    place_key VARCHAR NOT NULL,
-    sentence_start INTEGER NOT NULL,
-    sentence_end INTEGER NOT NULL,
-    PRIMARY KEY (article_id, start)
-);
-"""
-
 
 BATCH = 200
 """Articles written per transaction. Each batch costs a connection and a checkpoint (about 50 ms),
 so 200 at a time keep storing near 0.4 ms an article (50: 1.7 ms); an interrupted run parses at
 most that many again next time."""
-ARTICLE_COLUMNS = ("id", "source", "title", "date", "date_estimated", "url", "text", "content_hash", "ingested_at")
+ARTICLE_COLUMNS = (
+    "id", "source", "title", "date", "date_estimated", "url", "outlet", "language", "encoding", "note", "text",
+    "content_hash", "ingested_at",
+)  # fmt: skip
+SOURCE_COLUMNS = ("source_id", "article_id", "source", "added_at")
 MENTION_COLUMNS = (
     "article_id", "start", "end", "text", "score", "match", "place_key", "sentence_start", "sentence_end",
 )  # fmt: skip
@@ -125,6 +96,8 @@ _MENTIONS_QUERY = f"""
     JOIN articles a ON a.id = m.article_id
     ORDER BY a.date, m.article_id, m.start
 """
+_DERIVED_TABLES = ("place_articles", "article_terms")
+"""Tables derived from an article's mentions and words, deleted and written with it."""
 
 
 WAIT_SECONDS = 30.0
@@ -156,11 +129,22 @@ def _insert(db: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...],
     try:
         db.execute(f"INSERT INTO {table} SELECT {_quoted(columns)} FROM incoming")
     finally:
-        db.unregister("incoming")
+        try:
+            db.unregister("incoming")
+        except duckdb.Error:
+            logger.debug("unregistering a frame after a failed insert failed too", exc_info=True)
 
 
-def _content_hashes(db: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, str]:
-    return dict(db.execute("SELECT id, content_hash FROM articles WHERE list_contains(?, id)", [ids]).fetchall())
+def _stored_versions(db: duckdb.DuckDBPyConnection, source_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """For each of these source ids that is stored: the article it belongs to and that article's content hash."""
+    rows = db.execute(
+        """
+        SELECT s.source_id, a.id, a.content_hash FROM article_sources s JOIN articles a ON a.id = s.article_id
+        WHERE list_contains(?, s.source_id)
+        """,
+        [source_ids],
+    ).fetchall()
+    return {source_id: (article_id, content_hash) for source_id, article_id, content_hash in rows}
 
 
 def place_key(place: Place) -> str:
@@ -172,12 +156,15 @@ def place_key(place: Place) -> str:
 
 @dataclass(slots=True)
 class IngestReport:
-    """What an ingest did, article by article."""
+    """What an ingest did, article by article (ids are source ids: where each article was read from)."""
 
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)
+    """(source id, stored article id): the same content was already stored; the source is added to it."""
+    unparsed: list[tuple[str, str]] = field(default_factory=list)
+    """(article id, note): stored without mentions, e.g. in a language not supported yet."""
     mentions: int = 0
 
     def summary(self) -> str:
@@ -185,20 +172,43 @@ class IngestReport:
             f"{len(self.added)} added",
             f"{len(self.replaced)} replaced (changed)",
             f"{len(self.unchanged)} unchanged (already stored)",
-            f"{len(self.duplicates)} skipped as duplicates of stored articles",
+            f"{len(self.duplicates)} stored as another source of an identical article",
         ]
+        if self.unparsed:
+            parts.append(f"{len(self.unparsed)} stored unparsed ({self.unparsed[0][1]}, ...)")
         return ", ".join(parts) + f"; {self.mentions} place mentions written"
 
 
-class Store:
-    """A DuckDB file of articles, places and mentions."""
+@dataclass(slots=True)
+class _Batch:
+    """The rows one write transaction adds, and the stored articles it removes first."""
 
-    def __init__(self, path: Path | str, *, wait: float | None = None):
+    removed: set[str] = field(default_factory=set)
+    rekeyed: dict[str, str] = field(default_factory=dict)
+    articles: list[tuple] = field(default_factory=list)
+    sources: list[tuple] = field(default_factory=list)
+    dropped_sources: set[str] = field(default_factory=set)
+    mentions: list[tuple] = field(default_factory=list)
+    places: dict[str, Place] = field(default_factory=dict)
+    words: dict[str, set[str]] = field(default_factory=dict)
+
+
+class Store:
+    """A DuckDB file of articles, places and mentions (see the module docstring and ``schema``)."""
+
+    def __init__(
+        self, path: Path | str, *, wait: float | None = None, on_message: Callable[[str], None] | None = None
+    ):
+        """Open (creating or migrating) the store at ``path``.
+
+        :param wait: seconds to wait for another process holding the file (default ``WAIT_SECONDS``).
+        :param on_message: called with a line to show a person when the store is migrated.
+        """
         self.path = Path(path)
         self.wait = WAIT_SECONDS if wait is None else wait
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
-            db.execute(SCHEMA)
+            create_or_migrate(db, on_message=on_message)
 
     @contextmanager
     def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -231,74 +241,205 @@ class Store:
     def ingest(
         self, parsed: Iterable[ParsedArticle], report: IngestReport | None = None, batch: int = BATCH
     ) -> IngestReport:
-        """Store parsed articles, ``batch`` articles a transaction; see the module docstring."""
+        """Store parsed articles, ``batch`` articles a transaction; see the module docstring.
+
+        Articles whose parsing failed (``ParsedArticle.problem``) are not stored: the caller reports them.
+        """
         report = report or IngestReport()
-        for chunk in chunked(parsed, batch):
+        for chunk in chunked((item for item in parsed if not item.failed), batch):
             with self._connect() as db:
                 self._ingest_batch(db, chunk, report)
         return report
 
-    def _ingest_batch(
-        self, db: duckdb.DuckDBPyConnection, chunk: list[ParsedArticle], report: IngestReport
-    ) -> None:
-        stored = _content_hashes(db, [item.article.id for item in chunk])
+    def _ingest_batch(self, db: duckdb.DuckDBPyConnection, chunk: list[ParsedArticle], report: IngestReport) -> None:
+        chunk = list({item.article.id: item for item in chunk}.values())  # a source read twice: the last read wins
+        stored = _stored_versions(db, [item.article.id for item in chunk])
         hashes = [item.article.content_hash for item in chunk]
-        query = "SELECT content_hash, id FROM articles WHERE list_contains(?, content_hash)"
-        owners = dict(db.execute(query, [hashes]).fetchall())
-        articles, mentions, places, written = [], [], {}, []
+        owners = dict(
+            db.execute("SELECT content_hash, id FROM articles WHERE list_contains(?, content_hash)", [hashes]).fetchall()
+        )
+        batch = _Batch()
+        outcome: list[tuple[str, str, str | None]] = []
+        now = dt.datetime.now()
         for item in chunk:
             article = item.article
-            if stored.get(article.id) == article.content_hash:
-                report.unchanged.append(article.id)
+            claim = stored.get(article.id)
+            if claim is not None and claim[1] == article.content_hash:
+                outcome.append(("unchanged", article.id, None))
                 continue
+            if claim is not None:
+                self._release(db, batch, article.id, claim[0], owners)
             twin = owners.get(article.content_hash)
-            if article.id not in stored and twin is not None:
-                report.duplicates.append((article.id, twin))
-                continue
-            owners[article.content_hash] = article.id
-            now = dt.datetime.now()
-            articles.append((article.id, article.source, article.title, article.date, article.date_estimated,
-                             article.url, article.text, article.content_hash, now))
-            for m in item.mentions:
-                if m.place is not None:
-                    key = place_key(m.place)
-                    places[key] = m.place
-                    mentions.append((article.id, m.start, m.end, m.text, m.score, m.match, key,
-                                     m.sentence_start, m.sentence_end))
-            written.append(article.id)
-        if not written:
+            if twin is not None and twin not in batch.removed:
+                batch.sources.append((article.id, twin, article.source, now))
+                outcome.append(("duplicate", article.id, twin))
+            else:
+                owners[article.content_hash] = article.id
+                self._add(batch, item, now)
+                outcome.append(("replaced" if claim is not None else "added", article.id, item.note))
+            stored[article.id] = (owners[article.content_hash], article.content_hash)
+        if batch.articles or batch.sources or batch.removed:
+            self._write(db, batch)
+        for kind, article_id, extra in outcome:
+            if kind == "unchanged":
+                report.unchanged.append(article_id)
+            elif kind == "duplicate":
+                report.duplicates.append((article_id, str(extra)))
+            else:
+                (report.replaced if kind == "replaced" else report.added).append(article_id)
+                if extra:
+                    report.unparsed.append((article_id, extra))
+        report.mentions += len(batch.mentions)
+
+    def _release(
+        self, db: duckdb.DuckDBPyConnection, batch: _Batch, source_id: str, article_id: str, owners: dict[str, str]
+    ) -> None:
+        """A source now brings other content: it no longer points to its stored article, which is removed
+        when no other source has it, or else takes the id of its next source."""
+        batch.dropped_sources.add(source_id)
+        others = [
+            row[0]
+            for row in db.execute(
+                "SELECT source_id FROM article_sources WHERE article_id = ? AND source_id <> ? ORDER BY added_at",
+                [article_id, source_id],
+            ).fetchall()
+            if row[0] not in batch.dropped_sources
+        ]
+        if source_id != article_id:
             return
+        if others:
+            batch.rekeyed[article_id] = others[0]
+            for content, owner in owners.items():
+                if owner == article_id:
+                    owners[content] = others[0]
+        else:
+            batch.removed.add(article_id)
+            for content in [c for c, owner in owners.items() if owner == article_id]:
+                del owners[content]
+
+    @staticmethod
+    def _add(batch: _Batch, item: ParsedArticle, now: dt.datetime) -> None:
+        article = item.article
+        batch.articles.append((
+            article.id, article.source, article.title, article.date, article.date_estimated, article.url,
+            article.outlet, article.language, article.encoding, item.note, article.text, article.content_hash, now,
+        ))  # fmt: skip
+        batch.sources.append((article.id, article.id, article.source, now))
+        batch.words[article.id] = terms(article.title, article.text)
+        for m in item.mentions:
+            key = place_key(m.place) if m.place is not None else None
+            if m.place is not None:
+                batch.places[key] = m.place
+            match = None if m.match is None else str(m.match)
+            batch.mentions.append(
+                (article.id, m.start, m.end, m.text, m.score, match, key, m.sentence_start, m.sentence_end)
+            )
+
+    def _write(self, db: duckdb.DuckDBPyConnection, batch: _Batch) -> None:
+        """One transaction: remove what is replaced, re-key what moves, insert the new rows."""
+        written = [row[0] for row in batch.articles]
+        gone = sorted(batch.removed | set(batch.rekeyed) | set(written))
         place_rows = [
             (key, p.name, p.kind, p.subkind, p.country_code, p.admin1, p.lat, p.lon, p.population, p.geonameid)
-            for key, p in places.items()
+            for key, p in batch.places.items()
         ]
         db.execute("BEGIN TRANSACTION")
         try:
-            db.execute("DELETE FROM mentions WHERE list_contains(?, article_id)", [written])
-            db.execute("DELETE FROM articles WHERE list_contains(?, id)", [written])
-            _insert(db, "articles", ARTICLE_COLUMNS, articles)
-            _insert(db, "mentions", MENTION_COLUMNS, mentions)
-            db.execute("DELETE FROM places WHERE list_contains(?, place_key)", [list(places)])
+            db.execute("DELETE FROM article_sources WHERE list_contains(?, source_id)", [sorted(batch.dropped_sources)])
+            for old, new in batch.rekeyed.items():
+                self._rekey(db, old, new)
+            for table, column in (("mentions", "article_id"), *((t, "article_id") for t in _DERIVED_TABLES)):
+                db.execute(f"DELETE FROM {table} WHERE list_contains(?, {column})", [gone])
+            db.execute("DELETE FROM article_sources WHERE list_contains(?, article_id)", [sorted(batch.removed)])
+            db.execute("DELETE FROM articles WHERE list_contains(?, id)", [gone])
+            db.execute("DELETE FROM article_sources WHERE list_contains(?, source_id)", [written])
+            _insert(db, "articles", ARTICLE_COLUMNS, batch.articles)
+            _insert(db, "article_sources", SOURCE_COLUMNS, batch.sources)
+            _insert(db, "mentions", MENTION_COLUMNS, batch.mentions)
+            db.execute("DELETE FROM places WHERE list_contains(?, place_key)", [list(batch.places)])
             _insert(db, "places", PLACE_COLUMNS, place_rows)
+            db.execute(PLACE_ARTICLES_OF, [written + list(batch.rekeyed.values())])
+            insert_terms(db, batch.words)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        for article_id in written:
-            (report.replaced if article_id in stored else report.added).append(article_id)
-        report.mentions += len(mentions)
 
-    def set_dates(self, articles: Iterable[Article]) -> None:
-        """Update the date of stored articles (estimated once their whole batch was read)."""
-        rows = [(a.date, a.date_estimated, a.id) for a in articles]
-        if rows:
-            with self._connect() as db:
-                db.executemany("UPDATE articles SET date = ?, date_estimated = ? WHERE id = ?", rows)
+    @staticmethod
+    def _rekey(db: duckdb.DuckDBPyConnection, old: str, new: str) -> None:
+        """Give a stored article (and its mentions and index rows) a new id, in the open transaction."""
+        db.execute(
+            "INSERT INTO articles SELECT ? AS id, * EXCLUDE (id) FROM articles WHERE id = ?", [new, old]
+        )
+        db.execute("UPDATE mentions SET article_id = ? WHERE article_id = ?", [new, old])
+        db.execute("UPDATE article_terms SET article_id = ? WHERE article_id = ?", [new, old])
+        db.execute("DELETE FROM place_articles WHERE article_id = ?", [old])
+        db.execute("UPDATE article_sources SET article_id = ? WHERE article_id = ?", [new, old])
+        db.execute("DELETE FROM articles WHERE id = ?", [old])
 
-    def content_hashes(self, ids: list[str]) -> dict[str, str]:
-        """The stored content hash of each of these article ids that is stored."""
+    def set_dates(self, dates: Iterable[tuple[str, dt.date | None, bool]]) -> int:
+        """Set stored articles' dates: (article id, date, estimated) rows. Returns how many changed."""
+        rows = list(dates)
+        if not rows:
+            return 0
+        frame = pd.DataFrame(rows, columns=["id", "date", "date_estimated"])
         with self._connect() as db:
-            return _content_hashes(db, ids)
+            db.register("new_dates", frame)
+            db.execute("BEGIN TRANSACTION")
+            try:
+                changed = db.execute(
+                    """
+                    UPDATE articles a SET date = n.date, date_estimated = n.date_estimated
+                    FROM new_dates n WHERE a.id = n.id
+                      AND (a.date IS DISTINCT FROM n.date OR a.date_estimated <> n.date_estimated)
+                    """
+                ).fetchone()[0]
+                db.execute("UPDATE place_articles p SET date = n.date FROM new_dates n WHERE p.article_id = n.id")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            finally:
+                db.unregister("new_dates")
+        return int(changed)
+
+    def undated(self) -> Iterator[tuple[str, str]]:
+        """(id, text) of every stored article without a date, a batch of texts at a time."""
+        with self._connect() as db:
+            ids = [row[0] for row in db.execute("SELECT id FROM articles WHERE date IS NULL ORDER BY id").fetchall()]
+        for chunk in chunked(ids, BATCH):
+            with self._connect() as db:
+                yield from db.execute("SELECT id, text FROM articles WHERE list_contains(?, id)", [chunk]).fetchall()
+
+    def reference_date(self) -> dt.date | None:
+        """The median date read (not estimated) from the stored articles: the year for dates without one."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT quantile_disc(date, 0.5) FROM articles WHERE date IS NOT NULL AND NOT date_estimated"
+            ).fetchone()
+        return row[0] if row else None
+
+    def stored_versions(self, source_ids: list[str]) -> dict[str, str]:
+        """The stored content hash behind each of these source ids that is stored."""
+        with self._connect() as db:
+            return {source_id: content for source_id, (_, content) in _stored_versions(db, source_ids).items()}
+
+    def remove(self, article_ids: Iterable[str]) -> int:
+        """Remove articles with everything derived from them and every source that led to them."""
+        ids = sorted(set(article_ids))
+        if not ids:
+            return 0
+        with self._connect() as db:
+            db.execute("BEGIN TRANSACTION")
+            try:
+                for table in ("mentions", *_DERIVED_TABLES, "article_sources"):
+                    db.execute(f"DELETE FROM {table} WHERE list_contains(?, article_id)", [ids])
+                removed = db.execute("DELETE FROM articles WHERE list_contains(?, id)", [ids]).fetchone()[0]
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return int(removed)
 
     def counts(self) -> dict[str, int]:
         """How many articles, places and mentions the store holds."""
@@ -322,6 +463,14 @@ class Store:
                 return None
             columns = [d[0] for d in db.description]
             return dict(zip(columns, row))
+
+    def sources(self, article_id: str) -> list[str]:
+        """Every place the article was read from, first first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT source FROM article_sources WHERE article_id = ? ORDER BY added_at, source_id", [article_id]
+            ).fetchall()
+        return [row[0] for row in rows]
 
     def article_texts(self) -> dict[str, str]:
         """Every stored article's cleaned text, by id (the offsets of mentions point into it)."""

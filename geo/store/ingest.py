@@ -1,31 +1,34 @@
-"""Ingesting: read, parse and store, streamed end to end, and the command line's ``python -m geo ingest``.
+"""Ingesting: read, parse and store, streamed end to end.
 
 Files are read while worker processes parse what was read before, and parsed articles are
-stored while the rest is still being parsed. Articles already stored unchanged are skipped
-before parsing, so a re-run costs a read. An article dated only against the batch (its text
-gives dates without a year) gets that date once everything has been read.
+stored while the rest is still being parsed; memory stays bounded whatever the corpus size.
+Articles already stored unchanged are skipped before parsing, so a re-run (after an
+interruption, say) costs only a read of what is done and parses the rest. An article that
+cannot be parsed is reported and not stored; every other article still is. At the end of every
+run, stored articles still without a date are dated against the store's median read date, so a
+run interrupted before that point is repaired by the next one.
 """
 
 from __future__ import annotations
 
-import sys
+import datetime as dt
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from tqdm import tqdm
-
 from geo.chunks import chunked
-from geo.errors import StoreBusy
-from geo.input.read import ArticleStream, needs_reference
+from geo.input.dates import article_date
+from geo.input.read import ArticleStream
 from geo.parsing.pipeline import Geoparser
 from geo.records import Article, InputProblem, ParsedArticle
 from geo.store.database import IngestReport, Store
 
-DEFAULT_DB = Path("dateline.duckdb")
+__all__ = ["LOOKUP_BATCH", "date_undated", "ingest_articles", "ingest_paths"]
+
+logger = logging.getLogger(__name__)
+
 LOOKUP_BATCH = 256
 """Articles checked against the store at a time: one short connection each, a few ms."""
-EXIT_OK, EXIT_BUSY, EXIT_REJECTED = 0, 1, 2
-"""The command line's exit statuses: done, the store stayed busy, some inputs were rejected."""
 
 
 def ingest_articles(
@@ -34,67 +37,69 @@ def ingest_articles(
     geoparser: Geoparser,
     report: IngestReport | None = None,
     *,
+    problems: list[InputProblem] | None = None,
     on_parsed: Callable[[ParsedArticle], None] | None = None,
-) -> tuple[IngestReport, list[Article]]:
+) -> IngestReport:
     """Parse and store the articles the store does not already hold unchanged.
 
-    Returns the report and the stored articles whose date may still need the batch's reference.
+    :param problems: articles whose parsing failed are appended here (and not stored).
+    :param on_parsed: called with each parsed article (failed ones too), e.g. to show progress.
     """
     report = report or IngestReport()
-    undated: list[Article] = []
+    failed = problems if problems is not None else []
 
     def parsed() -> Iterator[ParsedArticle]:
         for item in geoparser.parse(_unstored(articles, store, report)):
-            if needs_reference(item.article):
-                undated.append(item.article)
+            if item.failed:
+                failed.append(InputProblem(item.article.source, str(item.problem)))
             if on_parsed is not None:
                 on_parsed(item)
             yield item
 
     store.ingest(parsed(), report)
-    return report, undated
+    return report
 
 
 def ingest_paths(
-    paths: Iterable[str | Path], store: Store, geoparser: Geoparser, *, progress: bool = False
+    paths: Iterable[str | Path],
+    store: Store,
+    geoparser: Geoparser,
+    *,
+    today: dt.date | None = None,
+    on_parsed: Callable[[ParsedArticle], None] | None = None,
 ) -> tuple[IngestReport, list[InputProblem]]:
-    """Ingest files and folders; returns what was done and every input that was refused."""
-    stream = ArticleStream(paths)
-    bar = tqdm(unit="article", file=sys.stderr, disable=not progress)
-    report, undated = ingest_articles(stream, store, geoparser, on_parsed=lambda _: bar.update())
-    bar.close()
-    store.set_dates(stream.dated(article) for article in undated)
-    return report, stream.problems
+    """Ingest files and folders; returns what was done and every input or article that was refused."""
+    stream = ArticleStream(paths, today=today)
+    problems: list[InputProblem] = []
+    report = ingest_articles(stream, store, geoparser, problems=problems, on_parsed=on_parsed)
+    date_undated(store, latest=today or dt.date.today())
+    return report, stream.problems + problems
+
+
+def date_undated(store: Store, *, latest: dt.date) -> int:
+    """Date the stored articles that have no date yet, against the store's median read date.
+
+    An article whose text gives dates without a year ("on March 3") can only be dated once some
+    read dates are known; this runs at the end of every ingest, so whatever an interrupted run
+    left undated is dated by the next. Returns how many articles got a date.
+    """
+    reference = store.reference_date()
+    if reference is None:
+        return 0
+    found = []
+    for article_id, text in store.undated():
+        date, estimated = article_date(text, reference=reference, latest=latest)
+        if date is not None:
+            found.append((article_id, date, estimated))
+    return store.set_dates(found)
 
 
 def _unstored(articles: Iterable[Article], store: Store, report: IngestReport) -> Iterator[Article]:
     """The articles that are new or changed; the unchanged ones go to the report."""
     for chunk in chunked(articles, LOOKUP_BATCH):
-        stored = store.content_hashes([a.id for a in chunk])
+        stored = store.stored_versions([a.id for a in chunk])
         for article in chunk:
             if stored.get(article.id) == article.content_hash:
                 report.unchanged.append(article.id)
             else:
                 yield article
-
-
-def ingest_command(paths: list[Path], db: Path | None, *, model: str | None, processes: int | None) -> int:
-    """The command line's ``python -m geo ingest``: a progress bar, then a line per rejected input and
-    one for what was stored, on stderr. Exit status 2 when some inputs were rejected, 1 when the
-    store stayed busy."""
-    try:
-        store = Store(db or DEFAULT_DB)
-        report, problems = ingest_paths(paths, store, Geoparser(model=model, processes=processes), progress=True)
-    except StoreBusy as error:
-        _cli_print(f"error: {error} (articles stored before it are kept)")
-        return EXIT_BUSY
-    for problem in problems:
-        _cli_print(f"skipped {problem}")
-    _cli_print(f"{store.path}: {report.summary()}; {len(problems)} inputs rejected")
-    return EXIT_REJECTED if problems else EXIT_OK
-
-
-def _cli_print(line: str) -> None:
-    """The command line's output, a line on stderr (the one place in the store that prints: the
-    library logs instead)."""
-    print(line, file=sys.stderr)

@@ -1,0 +1,235 @@
+"""The store's tables, and the migrations that bring an older store file up to date.
+
+Tables (version 2):
+
+- ``articles``: one row per stored article: its text, title, date, outlet, language, and a
+  ``note`` when it was stored unparsed (a language not supported yet).
+- ``article_sources``: every place an article was read from: its own id, plus any other file or
+  row with the same content ("same content under two names is one article with both sources").
+- ``places``: the gazetteer places that mentions point to, keyed by ``place_key``.
+- ``mentions``: one row per recognised name; ``place_key`` is NULL for a name no place fits.
+- ``place_articles``: one row per (place, article): the article's date and outlet, the place's
+  kind and how many of its mentions reach each confidence step; the dashboard's map, table,
+  counts and timeline are sums over it (maintained with every write).
+- ``article_terms``: the search index: one row per (folded word hash, article).
+- ``meta``: the schema version.
+
+Everything is created, or migrated, in one transaction: a store killed halfway through is left
+as it was before.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from geo.chunks import chunked
+from geo.errors import StoreTooNew
+from geo.store.terms import term_hashes, terms
+
+__all__ = ["PLACE_ARTICLES_OF", "SCHEMA_VERSION", "SCORE_STEPS", "create_or_migrate", "insert_terms", "migrated_id", "score_step"]
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
+MIGRATION_BATCH = 500
+"""Articles whose words are indexed at a time while migrating (texts are read a batch at a time)."""
+SCORE_STEPS = 20
+"""Confidence steps of ``place_articles.score_counts`` (0, 0.05, ..., 1): the dashboard's
+confidence slider moves in these steps, so mention counts at any of its positions are exact."""
+
+TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id VARCHAR PRIMARY KEY,
+    source VARCHAR NOT NULL,
+    title VARCHAR,
+    date DATE,
+    date_estimated BOOLEAN NOT NULL,
+    url VARCHAR,
+    outlet VARCHAR,
+    language VARCHAR,
+    encoding VARCHAR,
+    note VARCHAR,
+    text VARCHAR NOT NULL,
+    content_hash VARCHAR NOT NULL,
+    ingested_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS article_sources (
+    source_id VARCHAR PRIMARY KEY,
+    article_id VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    added_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS places (
+    place_key VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    subkind VARCHAR,
+    country_code VARCHAR,
+    admin1 VARCHAR,
+    lat DOUBLE NOT NULL,
+    lon DOUBLE NOT NULL,
+    population BIGINT,
+    geonameid BIGINT
+);
+CREATE TABLE IF NOT EXISTS mentions (
+    article_id VARCHAR NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text VARCHAR NOT NULL,
+    score DOUBLE NOT NULL,
+    match VARCHAR,
+    place_key VARCHAR,
+    sentence_start INTEGER NOT NULL,
+    sentence_end INTEGER NOT NULL,
+    PRIMARY KEY (article_id, start)
+);
+CREATE TABLE IF NOT EXISTS place_articles (
+    place_key VARCHAR NOT NULL,
+    article_id VARCHAR NOT NULL,
+    date DATE,
+    outlet VARCHAR,
+    kind VARCHAR NOT NULL,
+    score_counts INTEGER[] NOT NULL,
+    PRIMARY KEY (place_key, article_id)
+);
+CREATE TABLE IF NOT EXISTS article_terms (term BIGINT NOT NULL, article_id VARCHAR NOT NULL);
+"""
+
+
+def score_step(score: float) -> int:
+    """The highest confidence step a score reaches (0..SCORE_STEPS)."""
+    return max(0, min(SCORE_STEPS, int(score * SCORE_STEPS + 1e-9)))
+
+
+PLACE_ARTICLES_OF = f"""
+INSERT INTO place_articles
+SELECT m.place_key, m.article_id, any_value(a.date), any_value(a.outlet), any_value(p.kind),
+       [{", ".join(f"count_if(floor(m.score * {SCORE_STEPS} + 1e-9) >= {k})" for k in range(SCORE_STEPS + 1))}]
+FROM mentions m
+JOIN articles a ON a.id = m.article_id
+JOIN places p ON p.place_key = m.place_key
+WHERE list_contains(?, m.article_id)
+GROUP BY m.place_key, m.article_id
+"""
+"""Fills ``place_articles`` for the articles whose ids are the parameter (their mentions stored)."""
+
+
+def create_or_migrate(db: duckdb.DuckDBPyConnection, *, on_message: Callable[[str], None] | None = None) -> None:
+    """Create the tables of an empty store, or bring an older one to ``SCHEMA_VERSION``, atomically."""
+    tables = {row[0] for row in db.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    version = _version(db, tables)
+    if version == SCHEMA_VERSION:
+        return
+    if version > SCHEMA_VERSION:
+        raise StoreTooNew(f"the store was written by a newer Dateline (schema {version}; this one reads {SCHEMA_VERSION})")
+    db.execute("BEGIN TRANSACTION")
+    try:
+        if version == 1:
+            message = "Migrating the store to schema 2 (unique article ids, search index); nothing is lost"
+            logger.info(message)
+            if on_message is not None:
+                on_message(message)
+            _v1_to_v2(db)
+        db.execute(TABLES)
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _version(db: duckdb.DuckDBPyConnection, tables: set[str]) -> int:
+    """0 for an empty file, 1 for a store written before versions were recorded."""
+    if "meta" in tables:
+        row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+    return 1 if "articles" in tables else 0
+
+
+_OLD_ROW_ID = re.compile(r"^(?P<path>.+)#(?P<row>\d+)$")
+_UPLOAD = "upload: "
+
+
+def migrated_id(old_id: str, source: str, content_hash: str, cwd: Path) -> str:
+    """The id an article stored under schema 1 gets under the id rule of schema 2.
+
+    Schema 1 ids were file stems ("report", "corpus-17" for row 17, a row's own id); schema 2
+    ids are the path the article was read from, relative to the ingest root (the working
+    directory), plus "#" and the row's own id or number; an upload is "upload/<hash>/<name>".
+    """
+    if source.startswith(_UPLOAD):
+        name = source[len(_UPLOAD) :]
+        return f"upload/{content_hash[:8]}/{name}"
+    row = _OLD_ROW_ID.match(source)
+    path, number = (row["path"], row["row"]) if row else (source, None)
+    relative = Path(os.path.relpath(path, cwd)) if os.path.isabs(path) else Path(path)
+    new_id = relative.as_posix()
+    if number is None:
+        return new_id
+    own_id = old_id if old_id != f"{Path(path).stem}-{number}" else number
+    return f"{new_id}#{own_id}"
+
+
+def _v1_to_v2(db: duckdb.DuckDBPyConnection) -> None:
+    """Schema 1 -> 2: new ids, new article columns, nullable place keys, the derived tables."""
+    cwd = Path.cwd()
+    rows = db.execute("SELECT id, source, content_hash FROM articles").fetchall()
+    seen: set[str] = set()
+    mapping = []
+    for old_id, source, content_hash in rows:
+        new_id = migrated_id(old_id, source, content_hash, cwd)
+        while new_id in seen:
+            new_id += "~"
+        seen.add(new_id)
+        mapping.append((old_id, new_id))
+    id_map = pd.DataFrame(mapping, columns=["old_id", "new_id"])
+    db.register("id_map", id_map)
+    try:
+        db.execute("ALTER TABLE articles RENAME TO articles_v1")
+        db.execute("ALTER TABLE mentions RENAME TO mentions_v1")
+        db.execute(TABLES)
+        db.execute(
+            """
+            INSERT INTO articles
+            SELECT i.new_id, a.source, a.title, a.date, a.date_estimated, a.url, NULL, NULL, NULL, NULL,
+                   a.text, a.content_hash, a.ingested_at
+            FROM articles_v1 a JOIN id_map i ON i.old_id = a.id
+            """
+        )
+        db.execute(
+            """
+            INSERT INTO mentions
+            SELECT i.new_id, m.start, m."end", m.text, m.score, m.match, m.place_key, m.sentence_start, m.sentence_end
+            FROM mentions_v1 m JOIN id_map i ON i.old_id = m.article_id
+            """
+        )
+        db.execute("INSERT INTO article_sources SELECT id, id, source, ingested_at FROM articles")
+        db.execute("DROP TABLE mentions_v1")
+        db.execute("DROP TABLE articles_v1")
+    finally:
+        db.unregister("id_map")
+    ids = [new_id for _, new_id in mapping]
+    db.execute(PLACE_ARTICLES_OF, [ids])
+    for chunk in chunked(ids, MIGRATION_BATCH):
+        found = db.execute("SELECT id, title, text FROM articles WHERE list_contains(?, id)", [chunk]).fetchall()
+        insert_terms(db, {article_id: terms(title, text) for article_id, title, text in found})
+
+
+def insert_terms(db: duckdb.DuckDBPyConnection, words: dict[str, set[str]]) -> None:
+    """Add articles' words to the search index."""
+    rows = [(term, article_id) for article_id, found in words.items() for term in term_hashes(found)]
+    if rows:
+        frame = pd.DataFrame(rows, columns=["term", "article_id"])
+        db.register("incoming_terms", frame)
+        try:
+            db.execute("INSERT INTO article_terms SELECT term, article_id FROM incoming_terms")
+        finally:
+            db.unregister("incoming_terms")

@@ -1,0 +1,51 @@
+"""The words of an article as the store's search index keeps them.
+
+DuckDB's full-text extension would be downloaded at run time, which Dateline never does, so the
+store keeps its own index: one row per (word, article), the word folded (case, diacritics) and
+hashed to a 64-bit integer that a query compares with one column scan. The hash is ours
+(BLAKE2b), not DuckDB's, so an index built by one DuckDB version is read right by the next.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+__all__ = ["MIN_TERM", "query_terms", "term_hash", "term_hashes", "terms"]
+
+MIN_TERM = 2
+"""Shortest word indexed: single letters match nearly every article and say nothing."""
+_WORD = re.compile(r"\w+")
+
+
+def _fold(text: str) -> str:
+    folded = text.casefold()
+    if folded.isascii():
+        return folded
+    return "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
+
+
+def terms(*texts: str | None) -> set[str]:
+    """The distinct folded words of some texts (an article's title and text)."""
+    found: set[str] = set()
+    for text in texts:
+        if text:
+            found.update(word for word in _WORD.findall(_fold(text)) if len(word) >= MIN_TERM)
+    return found
+
+
+def query_terms(query: str) -> list[str]:
+    """The words a search query asks for, folded the way the index folds them, in order."""
+    return list(dict.fromkeys(word for word in _WORD.findall(_fold(query)) if len(word) >= MIN_TERM))
+
+
+def term_hash(term: str) -> int:
+    """A signed 64-bit hash of a folded word (DuckDB's BIGINT)."""
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
+def term_hashes(words: Iterable[str]) -> list[int]:
+    """``term_hash`` of each word."""
+    return [term_hash(word) for word in words]

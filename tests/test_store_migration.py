@@ -1,0 +1,119 @@
+"""Store files written by older Dateline versions open, migrated in place, with nothing lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from geo.errors import StoreTooNew
+from geo.store.database import Store
+from geo.store.schema import SCHEMA_VERSION, migrated_id
+
+SCHEMA_1 = """
+CREATE TABLE articles (id VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, title VARCHAR, date DATE,
+    date_estimated BOOLEAN NOT NULL, url VARCHAR, text VARCHAR NOT NULL, content_hash VARCHAR NOT NULL,
+    ingested_at TIMESTAMP NOT NULL);
+CREATE TABLE places (place_key VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, kind VARCHAR NOT NULL, subkind VARCHAR,
+    country_code VARCHAR, admin1 VARCHAR, lat DOUBLE NOT NULL, lon DOUBLE NOT NULL, population BIGINT,
+    geonameid BIGINT);
+CREATE TABLE mentions (article_id VARCHAR NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    text VARCHAR NOT NULL, score DOUBLE NOT NULL, match VARCHAR, place_key VARCHAR NOT NULL,
+    sentence_start INTEGER NOT NULL, sentence_end INTEGER NOT NULL, PRIMARY KEY (article_id, start));
+"""
+"""The store as the first Dateline wrote it (ids were file stems)."""
+
+NOW = dt.datetime(2022, 3, 1, 12, 0)
+
+
+def _schema_1_store(path: Path, articles: list[tuple[str, str, str]]) -> None:
+    """(old id, source, text) rows, each mentioning Kharkiv at offset 0."""
+    db = duckdb.connect(str(path))
+    db.execute(SCHEMA_1)
+    db.execute(
+        "INSERT INTO places VALUES ('geonames:706483', 'Kharkiv', 'city', 'city', 'UA', 'Kharkiv', 49.98, 36.25,"
+        " 1430885, 706483)"
+    )
+    for old_id, source, text in articles:
+        db.execute(
+            "INSERT INTO articles VALUES (?, ?, 'A title', DATE '2022-02-26', false, NULL, ?, ?, ?)",
+            [old_id, source, text, f"hash-{old_id}", NOW],
+        )
+        db.execute(
+            "INSERT INTO mentions VALUES (?, 0, 7, 'Kharkiv', 0.9, 'name', 'geonames:706483', 0, ?)",
+            [old_id, len(text)],
+        )
+    db.close()
+
+
+def test_a_schema_1_store_gets_new_ids_and_keeps_everything(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "old.duckdb"
+    _schema_1_store(
+        path,
+        [
+            ("report", "news/report.txt", "Kharkiv was shelled again on Friday night."),
+            ("feed-3", "feed.jsonl#3", "Kharkiv residents sheltered in the metro."),
+            ("own-id", "feed.jsonl#4", "Kharkiv schools moved online."),
+            ("up-1a2b3c4d", "upload: notes.md", "Kharkiv power was restored."),
+            ("abs", str(tmp_path / "abs" / "story.txt"), "Kharkiv trams run again."),
+        ],
+    )
+    messages: list[str] = []
+    store = Store(path, on_message=messages.append)
+    assert messages and "schema 2" in messages[0]
+    assert store.counts() == {"articles": 5, "places": 1, "mentions": 5}
+    for new_id in ("news/report.txt", "feed.jsonl#3", "feed.jsonl#own-id", "abs/story.txt"):
+        article = store.article(new_id)
+        assert article is not None and article["text"].startswith("Kharkiv"), new_id
+    assert store.article("upload/hash-up-/notes.md") is not None
+    assert store.sources("news/report.txt") == ["news/report.txt"]
+    frame = store.mentions_frame()
+    assert sorted(frame["article_id"]) == sorted(
+        ["news/report.txt", "feed.jsonl#3", "feed.jsonl#own-id", "upload/hash-up-/notes.md", "abs/story.txt"]
+    )
+    assert Store(path, on_message=messages.append) and len(messages) == 1  # migrated once
+
+
+def test_a_migration_that_fails_leaves_the_old_store_as_it_was(tmp_path, monkeypatch):
+    path = tmp_path / "old.duckdb"
+    _schema_1_store(path, [("report", "news/report.txt", "Kharkiv was shelled.")])
+
+    def broken(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("geo.store.schema.insert_terms", broken)
+    with pytest.raises(OSError, match="disk full"):
+        Store(path)
+    db = duckdb.connect(str(path))
+    assert db.execute("SELECT id FROM articles").fetchall() == [("report",)]
+    assert {row[0] for row in db.execute("SELECT table_name FROM information_schema.tables").fetchall()} == {
+        "articles",
+        "places",
+        "mentions",
+    }
+    db.close()
+    monkeypatch.undo()
+    assert Store(path).article("news/report.txt") is not None
+
+
+def test_a_store_from_a_newer_dateline_is_refused(tmp_path):
+    path = tmp_path / "new.duckdb"
+    Store(path)
+    db = duckdb.connect(str(path))
+    db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION + 1)])
+    db.close()
+    with pytest.raises(StoreTooNew, match="newer Dateline"):
+        Store(path)
+
+
+def test_migrated_ids_follow_the_id_rule(tmp_path):
+    assert migrated_id("a", "seeds/a.txt", "ff" * 32, tmp_path) == "seeds/a.txt"
+    assert migrated_id("corpus-7", "corpus.jsonl#7", "ff" * 32, tmp_path) == "corpus.jsonl#7"
+    assert migrated_id("x9", "corpus.jsonl#7", "ff" * 32, tmp_path) == "corpus.jsonl#x9"
+    assert migrated_id("n-0123abcd", "upload: n.txt", "0123abcd" + "0" * 56, tmp_path) == "upload/0123abcd/n.txt"
+    outside = Path(os.path.relpath("/elsewhere/x.txt", tmp_path)).as_posix()
+    assert migrated_id("x", "/elsewhere/x.txt", "ff" * 32, tmp_path) == outside
