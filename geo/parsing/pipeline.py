@@ -46,8 +46,8 @@ CHUNK = 32
 WINDOW_PER_PROCESS = 2
 """Chunks in flight per worker before the oldest is waited for: workers stay busy, memory stays bounded."""
 PIECE_CHARS = 100_000
-"""Longest text handed to spaCy at once: a tenth of its default ``max_length``, whose memory use
-(about 1 GB per 100,000 characters for the full pipeline) would otherwise bound the article size."""
+"""Longest text handed to spaCy at once (or the model's ``max_length`` if lower): a tenth of its
+default limit, near which it needs about 1 GB per 100,000 characters."""
 SUPPORTED_LANGUAGES = frozenset({"en"})
 """Languages the recognition model reads; articles detected as another language are not parsed."""
 
@@ -118,21 +118,22 @@ def _docs(articles: list[Article], nlp: Language) -> list[list[tuple[int, Doc]] 
     The pieces of the whole batch go through ``nlp.pipe`` together; when that fails, each
     article is tried alone, so only the one that fails is lost.
     """
-    work = [(i, offset, piece) for i, article in enumerate(articles) for offset, piece in pieces(article.text)]
+    limit = min(PIECE_CHARS, nlp.max_length)
+    work = [(i, offset, piece) for i, article in enumerate(articles) for offset, piece in pieces(article.text, limit)]
     try:
         docs = list(nlp.pipe((piece for _, _, piece in work), batch_size=BATCH_SIZE))
     except Exception:  # noqa: BLE001 (find the article that fails, keep the others)
         logger.debug("a batch failed in spaCy; parsing its %d articles one by one", len(articles), exc_info=True)
-        return [_docs_alone(article, nlp) for article in articles]
+        return [_docs_alone(article, nlp, limit) for article in articles]
     found: list[list[tuple[int, Doc]] | str] = [[] for _ in articles]
     for (i, offset, _), doc in zip(work, docs):
         found[i].append((offset, doc))  # type: ignore[union-attr]
     return found
 
 
-def _docs_alone(article: Article, nlp: Language) -> list[tuple[int, Doc]] | str:
+def _docs_alone(article: Article, nlp: Language, limit: int) -> list[tuple[int, Doc]] | str:
     try:
-        return [(offset, nlp(piece)) for offset, piece in pieces(article.text)]
+        return [(offset, nlp(piece)) for offset, piece in pieces(article.text, limit)]
     except Exception as error:  # noqa: BLE001
         logger.debug("spaCy failed on %s", article.source, exc_info=True)
         return f"language model failed: {_reason(error)}"

@@ -21,7 +21,7 @@ from geo.input.dates import article_date
 from geo.input.read import ArticleStream
 from geo.parsing.pipeline import Geoparser
 from geo.records import Article, InputProblem, ParsedArticle
-from geo.store.database import IngestReport, Store
+from geo.store.database import BATCH, IngestReport, Store
 
 __all__ = ["LOOKUP_BATCH", "date_undated", "ingest_articles", "ingest_paths"]
 
@@ -39,11 +39,13 @@ def ingest_articles(
     *,
     problems: list[InputProblem] | None = None,
     on_parsed: Callable[[ParsedArticle], None] | None = None,
+    batch: int = BATCH,
 ) -> IngestReport:
     """Parse and store the articles the store does not already hold unchanged.
 
     :param problems: articles whose parsing failed are appended here (and not stored).
     :param on_parsed: called with each parsed article (failed ones too), e.g. to show progress.
+    :param batch: articles written per store transaction.
     """
     report = report or IngestReport()
     failed = problems if problems is not None else []
@@ -56,7 +58,7 @@ def ingest_articles(
                 on_parsed(item)
             yield item
 
-    store.ingest(parsed(), report)
+    store.ingest(parsed(), report, batch=batch)
     return report
 
 
@@ -67,11 +69,12 @@ def ingest_paths(
     *,
     today: dt.date | None = None,
     on_parsed: Callable[[ParsedArticle], None] | None = None,
+    batch: int = BATCH,
 ) -> tuple[IngestReport, list[InputProblem]]:
     """Ingest files and folders; returns what was done and every input or article that was refused."""
     stream = ArticleStream(paths, today=today)
     problems: list[InputProblem] = []
-    report = ingest_articles(stream, store, geoparser, problems=problems, on_parsed=on_parsed)
+    report = ingest_articles(stream, store, geoparser, problems=problems, on_parsed=on_parsed, batch=batch)
     date_undated(store, latest=today or dt.date.today())
     return report, stream.problems + problems
 
