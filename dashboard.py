@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import html
 import os
 import tempfile
@@ -31,11 +32,9 @@ from geo.records import Article, InputProblem
 from geo.store.database import IngestReport, Store
 from geo.store.frames import (
     ADMIN1,
-    ARTICLE_ID,
     ARTICLES,
     COUNTRY_CODE,
     DATE,
-    DATE_ESTIMATED,
     KIND,
     LAST_DATE,
     LAT,
@@ -43,10 +42,9 @@ from geo.store.frames import (
     MENTIONS,
     PLACE,
     PLACE_KEY,
-    SOURCE,
-    TITLE,
 )
 from geo.store.ingest import date_undated, ingest_articles
+from geo.store.queries import Filters, Overview, StoreReader
 
 STORE_PATH = Path(os.environ.get("DATELINE_DB", "dateline.duckdb"))
 APP_DIR = Path(__file__).resolve().parent
@@ -54,10 +52,14 @@ SEEDS = APP_DIR / "seeds"
 STATIC_DIR = APP_DIR / "static"
 """Streamlit serves the ``static/`` folder next to the app script at /app/static/."""
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "json", "jsonl", "csv"]
+UPLOAD_HASH_CHARS = 12
+"""Hex digits of the uploaded file's SHA-256 in its articles' ids: unique among any store's uploads."""
 PLAY_SECONDS = 1.0
 """How long Play shows each day."""
 FOCUS_ZOOM = 6
 """The map's zoom on a place chosen in the table: a region around it, at the tiles' finest zoom."""
+SENTENCES_SHOWN = 200
+"""Sentences listed for one place (newest first); a reader narrows the dates for older ones."""
 TABLE_COLUMNS = {
     PLACE: "Place",
     KIND: "Kind",
@@ -82,21 +84,44 @@ def static_files() -> Path:
     return ensure_static(STATIC_DIR)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def stored(path: str, version: float) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The store's mentions and article texts; ``version`` (file mtime) invalidates the cache.
-
-    Shared by every session without copying (``cache_data`` would unpickle a copy on each rerun):
-    nothing in the app modifies them in place.
-    """
-    store = Store(path)
-    return store.mentions_frame(), store.article_texts()
+@st.cache_resource(show_spinner=False)
+def reader(path: str) -> StoreReader:
+    """The store's queries, shared by every session (each query opens the file for a moment)."""
+    return StoreReader(Store(path))
 
 
-def store_contents() -> tuple[pd.DataFrame, dict[str, str]]:
-    """The store's current mentions and texts (the store is created when missing)."""
-    version = STORE_PATH.stat().st_mtime if STORE_PATH.exists() else 0.0
-    return stored(str(STORE_PATH), version)
+def store_version() -> tuple[int, int]:
+    """Changes whenever the store file is written (each write ends with a checkpoint)."""
+    try:
+        stat = STORE_PATH.stat()
+    except FileNotFoundError:
+        return (0, 0)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def overview(path: str, version: tuple[int, int]) -> Overview:
+    return reader(path).overview()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def places_in_view(path: str, version: tuple[int, int], filters: Filters) -> pd.DataFrame:
+    return reader(path).places(filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def articles_in_view(path: str, version: tuple[int, int], filters: Filters) -> int:
+    return reader(path).article_count(filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def timeline_in_view(path: str, version: tuple[int, int], filters: Filters) -> pd.DataFrame:
+    return reader(path).timeline(filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def sentences_in_view(path: str, version: tuple[int, int], place_key: str, filters: Filters) -> list[dict]:
+    return reader(path).sentences(place_key, filters, limit=SENTENCES_SHOWN)
 
 
 def ingest(articles: list[Article], label: str) -> tuple[IngestReport, list[InputProblem]]:
@@ -148,29 +173,27 @@ def upload_section() -> None:
                     done.add(upload.file_id)
                     name = Path(upload.name).name
                     path = Path(folder) / name
-                    path.write_bytes(upload.getvalue())
+                    data = upload.getvalue()
+                    path.write_bytes(data)
+                    digest = hashlib.sha256(data).hexdigest()[:UPLOAD_HASH_CHARS]
                     found, problems = read_articles([path])
                     messages += [
                         ("warning", f"Skipped {name}{p.source.removeprefix(str(path))}: {p.reason}") for p in problems
                     ]
-                    articles += [uploaded(article, name, str(path)) for article in found]
+                    articles += [uploaded(article, name, str(path), digest) for article in found]
             if articles:
                 report, failed = ingest(articles, "Upload")
                 messages += [("warning", f"Skipped {problem}") for problem in failed]
                 messages.append(("success", f"Uploaded: {report.summary()}"))
-            stored.clear()
         for level, message in messages:
             (st.warning if level == "warning" else st.success)(message)
 
 
-def uploaded(article: Article, name: str, temporary: str) -> Article:
-    """An uploaded article, named after the uploaded file and identified by its content, so a
+def uploaded(article: Article, name: str, temporary: str, digest: str) -> Article:
+    """An uploaded article, identified by the uploaded file's content ("upload/<hash>/<name>"), so a
     second, different upload with the same file name is a new article, not a replacement."""
-    return dataclasses.replace(
-        article,
-        id=f"{article.id}-{article.content_hash[:8]}",
-        source=f"upload: {name}{article.source.removeprefix(temporary)}",
-    )
+    row = article.source.removeprefix(temporary)
+    return dataclasses.replace(article, id=f"upload/{digest}/{name}{row}", source=f"upload: {name}{row}")
 
 
 def kinds_filter() -> tuple[str, ...]:
@@ -209,8 +232,8 @@ def advance(bounds: tuple[dt.date, dt.date]) -> None:
     st.rerun()
 
 
-def timeline_chart(all_mentions: pd.DataFrame, start: dt.date | None, end: dt.date | None) -> None:
-    days = view.timeline(all_mentions)
+def timeline_chart(days: pd.DataFrame, bounds: tuple[dt.date, dt.date], start: dt.date | None, end: dt.date | None) -> None:
+    days = view.timeline_days(days, *bounds)
     if days.empty:
         return
     if start is None:
@@ -240,7 +263,7 @@ def select_place(key: str | None) -> None:
         st.query_params.pop("place", None)
 
 
-def sentence_panel(mentions: pd.DataFrame, places: pd.DataFrame, texts: dict[str, str]) -> None:
+def sentence_panel(places: pd.DataFrame, filters: Filters) -> None:
     key = st.session_state.get("place")
     if key is None or key not in set(places[PLACE_KEY]):
         st.info("Click a place on the map, or a row of the table, to read the sentences that name it.")
@@ -251,34 +274,38 @@ def sentence_panel(mentions: pd.DataFrame, places: pd.DataFrame, texts: dict[str
     st.caption(
         f"{place[KIND]}{' · ' + where if where else ''} · {place[MENTIONS]} mentions in {place[ARTICLES]} articles"
     )
-    for number, item in enumerate(view.sentences_for(mentions, key, texts)):
-        estimated = " (estimated)" if item[DATE_ESTIMATED] else ""
-        date = "undated" if item[DATE] is None else f"{item[DATE]:%d %b %Y}{estimated}"
-        title = html.escape(item[TITLE] or item[ARTICLE_ID])
-        source = html.escape(Path(item[SOURCE] or "").name)
+    items = sentences_in_view(str(STORE_PATH), store_version(), key, filters)
+    for number, item in enumerate(items):
+        estimated = " (estimated)" if item["date_estimated"] else ""
+        date = "undated" if item["date"] is None else f"{item['date']:%d %b %Y}{estimated}"
+        title = html.escape(item["title"] or item["article_id"])
+        source = html.escape(item["outlet"] or Path(item["source"] or "").name)
         st.markdown(
-            f"<div class='sentence'>{item['html']}</div><div class='source'><b>{title}</b> · {date} · {source}</div>",
+            f"<div class='sentence'>{view.sentence_html(item)}</div>"
+            f"<div class='source'><b>{title}</b> · {date} · {source}</div>",
             unsafe_allow_html=True,
         )
-        if st.button("Open article", key=f"open-{number}-{item[ARTICLE_ID]}"):
-            st.session_state.article = item[ARTICLE_ID]
+        if st.button("Open article", key=f"open-{number}-{item['article_id']}"):
+            st.session_state.article = item["article_id"]
             st.rerun()
+    if len(items) >= SENTENCES_SHOWN:
+        st.caption(f"The newest {SENTENCES_SHOWN} sentences; narrow the dates to read older ones.")
 
 
 @st.dialog("Article", width="large")
-def article_dialog(article_id: str, mentions: pd.DataFrame, texts: dict[str, str]) -> None:
-    article = Store(STORE_PATH).article(article_id)
+def article_dialog(article_id: str) -> None:
+    article = reader(str(STORE_PATH)).article(article_id)
     if article is None:
         st.error("This article is no longer in the store.")
         return
     st.markdown(f"### {html.escape(article['title'] or article_id)}", unsafe_allow_html=True)
     date = article["date"].isoformat() if article["date"] else "undated"
-    st.caption(f"{date}{' (estimated)' if article['date_estimated'] else ''} · {article['source']}")
+    sources = " · ".join(html.escape(source) for source in article["sources"])
+    st.caption(f"{date}{' (estimated)' if article['date_estimated'] else ''} · {sources}")
     if article["url"]:
         st.link_button("Open the source", article["url"])
-    own = mentions[mentions[ARTICLE_ID] == article_id]
-    text = view.article_html(texts.get(article_id, ""), own)
-    st.markdown(f"<div class='article'>{text}</div>", unsafe_allow_html=True)
+    mapped = article["mentions"][article["mentions"][PLACE_KEY].notna()]
+    st.markdown(f"<div class='article'>{view.article_html(article['text'], mapped)}</div>", unsafe_allow_html=True)
 
 
 def main() -> None:
@@ -291,16 +318,17 @@ def main() -> None:
     st.sidebar.title("Dateline")
     if "place" not in st.session_state:
         st.session_state.place = st.query_params.get("place")
-    if not store_contents()[1] and SEEDS.is_dir():
+    path = str(STORE_PATH)
+    if overview(path, store_version()).articles == 0 and SEEDS.is_dir():
         first_start()
     upload_section()
-    all_mentions, texts = store_contents()
-    if all_mentions.empty:
+    stored = overview(path, store_version())
+    if stored.empty:
         st.warning("No place mentions yet: add articles in the sidebar.")
         return
 
-    bounds = view.date_bounds(all_mentions)
-    undated = view.undated_articles(all_mentions)
+    bounds = (stored.first_date, stored.last_date) if stored.first_date is not None else None
+    undated = stored.undated_articles
     include_undated = st.sidebar.checkbox(
         f"Include undated articles ({undated})", value=True, key="undated", bind="query-params"
     )
@@ -323,16 +351,18 @@ def main() -> None:
                 "Dates", min_value=bounds[0], max_value=bounds[1], key="dates", format="YYYY-MM-DD",
                 bind="query-params", **({} if "dates" in st.session_state else {"value": bounds}),
             )
-    filters = view.Filters(start, end, include_undated, kinds, min_score, query)
-    mentions = view.filter_mentions(all_mentions, filters, texts)
-    places = view.places_summary(mentions)
+    filters = Filters(start, end, include_undated, kinds, min_score, query)
+    version = store_version()
+    places = places_in_view(path, version, filters)
+    mentions = int(places[MENTIONS].sum()) if not places.empty else 0
+    articles = articles_in_view(path, version, filters)
 
     st.caption(
-        f"{len(places)} places · {len(mentions)} mentions · {mentions[ARTICLE_ID].nunique()} articles"
+        f"{len(places)} places · {mentions} mentions · {articles} articles"
         f"{f' · {undated} undated articles' if undated else ''}"
     )
     if "initial_view" not in st.session_state:
-        st.session_state.initial_view = webmap.initial_view(view.places_summary(all_mentions))
+        st.session_state.initial_view = webmap.initial_view(places_in_view(path, version, Filters()))
     location, zoom = st.session_state.initial_view
     map_column, panel_column = st.columns([3, 2])
     with map_column:
@@ -351,9 +381,10 @@ def main() -> None:
         if clicked and clicked != st.session_state.get("last_click"):
             st.session_state.last_click = clicked
             select_place(webmap.clicked_place(places, clicked))
-        timeline_chart(all_mentions, start, end)
+        if bounds is not None:
+            timeline_chart(timeline_in_view(path, version, filters), bounds, start, end)
     with panel_column:
-        sentence_panel(mentions, places, texts)
+        sentence_panel(places, filters)
 
     st.subheader("Places")
     selection = st.dataframe(
@@ -368,15 +399,17 @@ def main() -> None:
         st.session_state.focus = (float(chosen[LAT]), float(chosen[LON]))
         st.rerun()
 
+    exports = reader(path)
     st.sidebar.download_button(
-        "Export view as CSV", lambda: view.to_csv(mentions), "dateline-mentions.csv", "text/csv", on_click="ignore"
+        "Export view as CSV", lambda: view.to_csv(exports.export_rows(filters)), "dateline-mentions.csv", "text/csv",
+        on_click="ignore",
     )
     st.sidebar.download_button(
-        "Export view as GeoJSON", lambda: view.to_geojson(mentions), "dateline-mentions.geojson",
+        "Export view as GeoJSON", lambda: view.to_geojson(exports.export_rows(filters)), "dateline-mentions.geojson",
         "application/geo+json", on_click="ignore",
     )
     if "article" in st.session_state:
-        article_dialog(st.session_state.pop("article"), all_mentions, texts)
+        article_dialog(st.session_state.pop("article"))
     if st.session_state.get("playing") and bounds is not None and bounds[0] < bounds[1]:
         advance(bounds)
 

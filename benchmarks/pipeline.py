@@ -210,7 +210,8 @@ class _MemorySampler:
     """Peak summed RSS (every second, from statm) and PSS (every fifth second, from smaps_rollup,
     which costs ~7 ms a process) of this process and its descendants."""
 
-    def __init__(self, interval: float = 1.0, pss_every: int = 5):
+    def __init__(self, interval: float = 1.0, pss_every: int = 5, root: int | None = None):
+        self.root = root or os.getpid()
         self.interval = interval
         self.pss_every = pss_every
         self.peak_rss_mb = 0.0
@@ -244,7 +245,7 @@ class _MemorySampler:
 
     def sample(self, pss: bool = True) -> None:
         rss = pss_kb = 0.0
-        for pid in self._tree(os.getpid()):
+        for pid in self._tree(self.root):
             try:
                 with open(f"/proc/{pid}/statm") as handle:
                     rss += int(handle.read().split()[1]) * self._page_kb

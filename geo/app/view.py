@@ -1,130 +1,32 @@
-"""What the dashboard shows, as plain functions of the stored mentions (no Streamlit here).
+"""What the dashboard shows, as plain functions of what the store's queries return (no Streamlit here).
 
-The mentions frame is ``Store.mentions_frame()``: one row per place mention with its place and
-its article's title, date and source (columns named in ``geo.store.frames``). Filtering keeps
-rows; the other functions summarise them. Every string that reaches HTML goes through
-``html.escape`` here.
+The queries (``geo.store.queries.StoreReader``) hand out per-place and per-day aggregates, one
+place's sentences and one article; these functions turn them into what a reader sees: escaped
+HTML with the names highlighted, a complete day-by-day timeline, and the exports. Every string
+from an article that reaches HTML goes through ``html.escape`` here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 import pandas as pd
 
 from gazetteer import KINDS
-from geo.store.frames import (
-    ARTICLE_ID,
-    ARTICLES,
-    DATE,
-    DATE_ESTIMATED,
-    END,
-    EXPORT_COLUMNS,
-    KIND,
-    LAST_DATE,
-    LAT,
-    LON,
-    MENTIONS,
-    PLACE,
-    PLACE_DETAILS,
-    PLACE_KEY,
-    PLACES_FRAME,
-    SCORE,
-    SENTENCE_END,
-    SENTENCE_START,
-    SOURCE,
-    START,
-    TEXT,
-    TITLE,
-    URL,
-)
+from geo.store.frames import DATE, EXPORT_COLUMNS, LAT, LON, MENTIONS
+
+__all__ = ["KIND_CHOICES", "article_html", "highlight", "sentence_html", "timeline_days", "to_csv", "to_geojson"]
 
 KIND_CHOICES = tuple(sorted(KINDS, key=lambda kind: kind == "continent"))
 """The kinds in the order the dashboard offers them: continents last, as they say least about
 where the news is."""
 
 
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """The dashboard's current view."""
-
-    start: dt.date | None = None
-    end: dt.date | None = None
-    include_undated: bool = True
-    kinds: tuple[str, ...] = KINDS
-    min_score: float = 0.0
-    query: str = ""
-
-
-def date_bounds(mentions: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
-    """First and last article date among the mentions (None when nothing is dated)."""
-    dates = mentions[DATE].dropna()
-    if dates.empty:
-        return None
-    return pd.Timestamp(dates.min()).date(), pd.Timestamp(dates.max()).date()
-
-
-def filter_mentions(
-    mentions: pd.DataFrame, filters: Filters, article_texts: dict[str, str] | None = None
-) -> pd.DataFrame:
-    """Mentions in the date range (plus undated ones if asked), of the kinds, scores and query given.
-
-    The query matches, case-insensitively, a place's name, the mention's text, the article's
-    title, or anywhere in the article's text when ``article_texts`` is given.
-    """
-    dates = pd.to_datetime(mentions[DATE])
-    keep = dates.isna() if filters.include_undated else pd.Series(False, index=mentions.index)
-    in_range = dates.notna()
-    if filters.start is not None:
-        in_range &= dates >= pd.Timestamp(filters.start)
-    if filters.end is not None:
-        in_range &= dates <= pd.Timestamp(filters.end)
-    keep |= in_range
-    keep &= mentions[KIND].isin(filters.kinds) & (mentions[SCORE] >= filters.min_score)
-    query = filters.query.strip().casefold()
-    if query:
-        hit = (
-            mentions[PLACE].str.casefold().str.contains(query, regex=False)
-            | mentions[TEXT].str.casefold().str.contains(query, regex=False)
-            | mentions[TITLE].fillna("").str.casefold().str.contains(query, regex=False)
-        )
-        if article_texts:
-            matching = {i for i, text in article_texts.items() if query in text.casefold()}
-            hit |= mentions[ARTICLE_ID].isin(matching)
-        keep &= hit
-    return mentions[keep]
-
-
-def places_summary(mentions: pd.DataFrame) -> pd.DataFrame:
-    """One row per place: where it is, how often and in how many articles it is mentioned."""
-    if mentions.empty:
-        return pd.DataFrame(columns=list(PLACES_FRAME))
-    details = {column: (column, "first") for column in PLACE_DETAILS}
-    counts = {MENTIONS: (ARTICLE_ID, "size"), ARTICLES: (ARTICLE_ID, "nunique"), LAST_DATE: (DATE, "max")}
-    summary = mentions.groupby(PLACE_KEY, sort=False).agg(**details, **counts)
-    return summary.reset_index().sort_values([MENTIONS, PLACE], ascending=[False, True], ignore_index=True)
-
-
-def timeline(mentions: pd.DataFrame) -> pd.DataFrame:
-    """Mentions per day (dated articles only), every day of the span present."""
-    dated = pd.to_datetime(mentions[DATE]).dropna()
-    if dated.empty:
-        return pd.DataFrame({DATE: pd.Series(dtype="datetime64[ns]"), MENTIONS: pd.Series(dtype=int)})
-    counts = dated.value_counts().sort_index()
-    days = pd.date_range(counts.index.min(), counts.index.max(), freq="D")
-    counts = counts.reindex(days, fill_value=0)
-    return pd.DataFrame({DATE: counts.index, MENTIONS: counts.to_numpy()})
-
-
-def undated_articles(mentions: pd.DataFrame) -> int:
-    """How many articles with place mentions have no date."""
-    return int(mentions.loc[mentions[DATE].isna(), ARTICLE_ID].nunique())
-
-
-def highlight(text: str, spans: list[tuple[int, int]]) -> str:
+def highlight(text: str, spans: Iterable[tuple[int, int]]) -> str:
     """Escaped HTML of ``text`` with each (start, end) span wrapped in ``<mark>``."""
     pieces, cursor = [], 0
     for start, end in sorted(set(spans)):
@@ -137,69 +39,71 @@ def highlight(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces).replace("\n", "<br>")
 
 
-def sentences_for(mentions: pd.DataFrame, place_key: str, article_texts: dict[str, str]) -> list[dict]:
-    """Every sentence that mentions a place, newest article first, with the place highlighted.
-
-    Each item: the article's article_id, title, date, date_estimated, source and url (keyed by
-    their column names), and ``html``, the sentence (escaped, with ``<mark>``). Several mentions in
-    one sentence give one item.
-    """
-    rows = mentions[mentions[PLACE_KEY] == place_key]
-    rows = rows.assign(_date=pd.to_datetime(rows[DATE])).sort_values(
-        ["_date", ARTICLE_ID, SENTENCE_START], ascending=[False, True, True], na_position="last"
-    )
-    items = []
-    for (article_id, sentence_start, sentence_end), group in rows.groupby(
-        [ARTICLE_ID, SENTENCE_START, SENTENCE_END], sort=False
-    ):
-        text = article_texts.get(article_id, "")
-        sentence = text[sentence_start:sentence_end]
-        spans = [(s - sentence_start, e - sentence_start) for s, e in zip(group[START], group[END])]
-        first = group.iloc[0]
-        items.append(
-            {
-                ARTICLE_ID: article_id,
-                TITLE: _optional(first[TITLE]),
-                DATE: None if pd.isna(first[DATE]) else pd.Timestamp(first[DATE]).date(),
-                DATE_ESTIMATED: bool(first[DATE_ESTIMATED]),
-                SOURCE: _optional(first[SOURCE]),
-                URL: _optional(first[URL]),
-                "html": highlight(sentence, spans),
-            }
-        )
-    return items
-
-
-def _optional(value: object) -> str | None:
-    """A text field of a frame row, None when missing (pandas gives NaN or None)."""
-    return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+def sentence_html(item: dict) -> str:
+    """One sentence of ``StoreReader.sentences``, escaped, with the place's names highlighted."""
+    return highlight(item["sentence"] or "", item["spans"])
 
 
 def article_html(text: str, article_mentions: pd.DataFrame) -> str:
     """A whole article, escaped, with every place mention highlighted."""
-    return highlight(text, list(zip(article_mentions[START], article_mentions[END])))
+    return highlight(text, zip(article_mentions["start"], article_mentions["end"]))
 
 
-def to_csv(mentions: pd.DataFrame) -> bytes:
-    """The mentions of the view as CSV (UTF-8)."""
-    return mentions[list(EXPORT_COLUMNS)].to_csv(index=False).encode("utf-8")
+def timeline_days(days: pd.DataFrame, first: dt.date | None = None, last: dt.date | None = None) -> pd.DataFrame:
+    """Mentions per day with every day of the span present (days without mentions at 0)."""
+    if days.empty and first is None:
+        return pd.DataFrame({DATE: pd.Series(dtype="datetime64[ns]"), MENTIONS: pd.Series(dtype=int)})
+    counts = pd.Series(days[MENTIONS].to_numpy(), index=pd.to_datetime(days[DATE]))
+    start = pd.Timestamp(first) if first is not None else counts.index.min()
+    end = pd.Timestamp(last) if last is not None else counts.index.max()
+    every = pd.date_range(start, end, freq="D")
+    counts = counts.reindex(every, fill_value=0)
+    return pd.DataFrame({DATE: every, MENTIONS: counts.to_numpy().astype(int)})
 
 
-def to_geojson(mentions: pd.DataFrame) -> str:
-    """The mentions of the view as a GeoJSON FeatureCollection of points."""
+def to_csv(batches: Iterable[pd.DataFrame]) -> bytes:
+    """Exported mentions (batches of ``frames.EXPORT_COLUMNS``) as CSV (UTF-8), dates as YYYY-MM-DD."""
+    out = io.StringIO()
+    header = True
+    for frame in batches:
+        frame = frame[list(EXPORT_COLUMNS)].assign(**{DATE: _iso_dates(frame[DATE])})
+        frame.to_csv(out, index=False, header=header)
+        header = False
+    if header:
+        pd.DataFrame(columns=list(EXPORT_COLUMNS)).to_csv(out, index=False)
+    return out.getvalue().encode("utf-8")
+
+
+def to_geojson(batches: Iterable[pd.DataFrame]) -> str:
+    """Exported mentions as a GeoJSON FeatureCollection of points, dates as YYYY-MM-DD."""
     features = []
-    for row in mentions[list(EXPORT_COLUMNS)].itertuples(index=False, name=None):
-        values = dict(zip(EXPORT_COLUMNS, row))
-        properties = {
-            column: (None if pd.isna(value) else value.isoformat() if hasattr(value, "isoformat") else value)
-            for column, value in values.items()
-            if column not in (LAT, LON)
-        }
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [float(values[LON]), float(values[LAT])]},
-                "properties": properties,
+    for frame in batches:
+        frame = frame[list(EXPORT_COLUMNS)].assign(**{DATE: _iso_dates(frame[DATE])})
+        for row in frame.itertuples(index=False, name=None):
+            values = dict(zip(EXPORT_COLUMNS, row))
+            properties = {
+                column: None if _missing(value) else _plain(value)
+                for column, value in values.items()
+                if column not in (LAT, LON)
             }
-        )
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, default=str)
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [float(values[LON]), float(values[LAT])]},
+                    "properties": properties,
+                }
+            )
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+
+
+def _iso_dates(dates: pd.Series) -> pd.Series:
+    return pd.to_datetime(dates).dt.strftime("%Y-%m-%d").where(dates.notna(), None)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
+
+
+def _plain(value: object) -> object:
+    """A JSON-ready value: numpy scalars as Python numbers and booleans."""
+    return value.item() if hasattr(value, "item") else value

@@ -16,6 +16,7 @@ from branca.element import CssLink, JavascriptLink
 from folium.plugins import FastMarkerCluster
 
 from geo.app.assets import MAX_NATIVE_ZOOM, TILE_ATTRIBUTION, URL_PREFIX, asset_url
+from geo.app.cells import PLACES_IN_CELL, split_for_map
 from geo.store.frames import KIND, LAT, LON, MENTIONS, PLACE, PLACE_KEY
 
 KIND_COLOURS = {
@@ -25,6 +26,8 @@ KIND_COLOURS = {
     "feature": "#2ca02c",
     "continent": "#7f7f7f",
 }
+CELL_COLOUR = "#555555"
+"""Markers that gather several smaller places: grey, no kind's colour."""
 MAX_ZOOM = 12
 WORLD_CENTRE, WORLD_ZOOM = (30.0, 10.0), 2
 """The view with nothing to frame: the inhabited world."""
@@ -123,13 +126,18 @@ def marker_rows(places: pd.DataFrame) -> list[list]:
 
 
 def places_layer(places: pd.DataFrame, *, url_prefix: str = URL_PREFIX) -> folium.FeatureGroup:
-    """The places as a feature group of circle markers, clustered when there are many."""
+    """The places as a feature group of circle markers, clustered when there are many.
+
+    Past ``cells.MAX_MARKERS`` places, the least mentioned are drawn gathered in cells (grey
+    markers saying how many places and mentions each holds), so the page stays light.
+    """
+    markers, gathered = split_for_map(places)
     group = folium.FeatureGroup(name="places")
     cluster = FastMarkerCluster(
-        data=marker_rows(places),
+        data=marker_rows(markers) + cell_rows(gathered),
         callback=_MARKER_CALLBACK,
         options={
-            "disableClusteringAtZoom": 1 if len(places) <= CLUSTER_FROM else 8,
+            "disableClusteringAtZoom": 1 if len(markers) <= CLUSTER_FROM else 8,
             "showCoverageOnHover": False,
             "maxClusterRadius": 40,
         },
@@ -138,6 +146,15 @@ def places_layer(places: pd.DataFrame, *, url_prefix: str = URL_PREFIX) -> foliu
     cluster.default_css = _cluster_css(url_prefix)
     cluster.add_to(group)
     return group
+
+
+def cell_rows(gathered: pd.DataFrame) -> list[list]:
+    """Data rows for the marker callback, one per cell of gathered places."""
+    return [
+        [float(cell[LAT]), float(cell[LON]), radius(int(cell[MENTIONS])), CELL_COLOUR,
+         f"{int(cell[PLACES_IN_CELL])} smaller places around {cell[PLACE]} — {int(cell[MENTIONS])} mentions"]
+        for _, cell in gathered.iterrows()
+    ]  # fmt: skip
 
 
 def initial_view(places: pd.DataFrame) -> tuple[tuple[float, float], int]:
@@ -166,9 +183,19 @@ def _weighted_range(values: pd.Series, weights: pd.Series, tail: float = 0.05) -
 
 
 def clicked_place(places: pd.DataFrame, clicked: dict | None) -> str | None:
-    """The place_key of the marker nearest a click (``last_object_clicked``), if any is shown."""
+    """The place_key of the marker nearest a click (``last_object_clicked``); None when nothing is
+    shown or the click was on a cell of gathered places."""
     if not clicked or places.empty:
         return None
+    markers, gathered = split_for_map(places)
     lat, lon = float(clicked["lat"]), float(clicked["lng"])
-    distance = (places[LAT] - lat) ** 2 + ((places[LON] - lon) * math.cos(math.radians(lat))) ** 2
-    return str(places.loc[distance.idxmin(), PLACE_KEY])
+    scale = math.cos(math.radians(lat))
+
+    def nearest(points: pd.DataFrame) -> tuple[float, int]:
+        distance = (points[LAT] - lat) ** 2 + ((points[LON] - lon) * scale) ** 2
+        return (float(distance.min()), int(distance.to_numpy().argmin())) if len(points) else (math.inf, -1)
+
+    marker_distance, index = nearest(markers)
+    if nearest(gathered)[0] < marker_distance:
+        return None
+    return str(markers.iloc[index][PLACE_KEY])

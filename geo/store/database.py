@@ -207,11 +207,13 @@ class Store:
         self.path = Path(path)
         self.wait = WAIT_SECONDS if wait is None else wait
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
+        with self.connection() as db:
             create_or_migrate(db, on_message=on_message)
 
     @contextmanager
-    def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A short-lived connection to the store file, the only one in this process while it is open
+        (waits for another process holding the file; ``StoreBusy`` after ``wait`` seconds)."""
         with _lock(self.path):
             db = self._open()
             try:
@@ -247,7 +249,7 @@ class Store:
         """
         report = report or IngestReport()
         for chunk in chunked((item for item in parsed if not item.failed), batch):
-            with self._connect() as db:
+            with self.connection() as db:
                 self._ingest_batch(db, chunk, report)
         return report
 
@@ -383,7 +385,7 @@ class Store:
         if not rows:
             return 0
         frame = pd.DataFrame(rows, columns=["id", "date", "date_estimated"])
-        with self._connect() as db:
+        with self.connection() as db:
             db.register("new_dates", frame)
             db.execute("BEGIN TRANSACTION")
             try:
@@ -405,15 +407,15 @@ class Store:
 
     def undated(self) -> Iterator[tuple[str, str]]:
         """(id, text) of every stored article without a date, a batch of texts at a time."""
-        with self._connect() as db:
+        with self.connection() as db:
             ids = [row[0] for row in db.execute("SELECT id FROM articles WHERE date IS NULL ORDER BY id").fetchall()]
         for chunk in chunked(ids, BATCH):
-            with self._connect() as db:
+            with self.connection() as db:
                 yield from db.execute("SELECT id, text FROM articles WHERE list_contains(?, id)", [chunk]).fetchall()
 
     def reference_date(self) -> dt.date | None:
         """The median date read (not estimated) from the stored articles: the year for dates without one."""
-        with self._connect() as db:
+        with self.connection() as db:
             row = db.execute(
                 "SELECT quantile_disc(date, 0.5) FROM articles WHERE date IS NOT NULL AND NOT date_estimated"
             ).fetchone()
@@ -421,7 +423,7 @@ class Store:
 
     def stored_versions(self, source_ids: list[str]) -> dict[str, str]:
         """The stored content hash behind each of these source ids that is stored."""
-        with self._connect() as db:
+        with self.connection() as db:
             return {source_id: content for source_id, (_, content) in _stored_versions(db, source_ids).items()}
 
     def remove(self, article_ids: Iterable[str]) -> int:
@@ -429,7 +431,7 @@ class Store:
         ids = sorted(set(article_ids))
         if not ids:
             return 0
-        with self._connect() as db:
+        with self.connection() as db:
             db.execute("BEGIN TRANSACTION")
             try:
                 for table in ("mentions", *_DERIVED_TABLES, "article_sources"):
@@ -443,7 +445,7 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         """How many articles, places and mentions the store holds."""
-        with self._connect() as db:
+        with self.connection() as db:
             return {
                 table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
                 for table in ("articles", "places", "mentions")
@@ -452,12 +454,12 @@ class Store:
     def mentions_frame(self) -> pd.DataFrame:
         """Every mention with its place and its article's title, date and source (the columns of
         ``frames.MENTIONS_FRAME``), by article date (undated last), article and offset."""
-        with self._connect() as db:
+        with self.connection() as db:
             return db.execute(_MENTIONS_QUERY).df()
 
     def article(self, article_id: str) -> dict | None:
         """One stored article with its text."""
-        with self._connect() as db:
+        with self.connection() as db:
             row = db.execute("SELECT * FROM articles WHERE id = ?", [article_id]).fetchone()
             if row is None:
                 return None
@@ -466,7 +468,7 @@ class Store:
 
     def sources(self, article_id: str) -> list[str]:
         """Every place the article was read from, first first."""
-        with self._connect() as db:
+        with self.connection() as db:
             rows = db.execute(
                 "SELECT source FROM article_sources WHERE article_id = ? ORDER BY added_at, source_id", [article_id]
             ).fetchall()
@@ -474,5 +476,5 @@ class Store:
 
     def article_texts(self) -> dict[str, str]:
         """Every stored article's cleaned text, by id (the offsets of mentions point into it)."""
-        with self._connect() as db:
+        with self.connection() as db:
             return dict(db.execute("SELECT id, text FROM articles").fetchall())

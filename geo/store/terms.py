@@ -12,19 +12,24 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = ["MIN_TERM", "query_terms", "term_hash", "term_hashes", "terms"]
 
 MIN_TERM = 2
 """Shortest word indexed: single letters match nearly every article and say nothing."""
+TERM_CACHE = 1 << 18
+"""Words whose hash is kept: news vocabularies repeat, so nearly every word is hashed once."""
 _WORD = re.compile(r"\w+")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+"""Combining marks (the diacritics NFKD splits off letters)."""
 
 
 def _fold(text: str) -> str:
     folded = text.casefold()
     if folded.isascii():
         return folded
-    return "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
 
 
 def terms(*texts: str | None) -> set[str]:
@@ -41,6 +46,7 @@ def query_terms(query: str) -> list[str]:
     return list(dict.fromkeys(word for word in _WORD.findall(_fold(query)) if len(word) >= MIN_TERM))
 
 
+@lru_cache(maxsize=TERM_CACHE)
 def term_hash(term: str) -> int:
     """A signed 64-bit hash of a folded word (DuckDB's BIGINT)."""
     return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little", signed=True)

@@ -1,0 +1,90 @@
+"""Peak memory of ``geo parse`` and ``geo ingest`` as the corpus grows: it should stay flat.
+
+    python benchmarks/memory.py [--sizes 1000,20000] [--processes 2] [--keep]
+
+For each size, builds a corpus with ``benchmarks/pipeline.py``'s generator (seeds and the shared
+gold texts, shuffled and spliced; .txt files and one .jsonl file), then runs each command as the
+command line runs it, in a fresh process, and samples the whole process tree (the command and its
+workers): peak summed RSS every second and PSS every fifth second (PSS counts memory shared by
+forked workers once). Also prints the wall time, the articles per second and, for ``parse``, when
+its first line of output arrived (it streams: one line per article as soon as it is parsed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from pipeline import _MemorySampler, build_corpus  # noqa: E402
+
+
+def _run(command: list[str]) -> dict:
+    """Run a command with its stdout counted, sampling the memory of its process tree."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    first_line: list[float] = []
+    lines = [0]
+
+    def read() -> None:
+        for _ in process.stdout:
+            if not first_line:
+                first_line.append(time.perf_counter() - started)
+            lines[0] += 1
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    with _MemorySampler(interval=1.0, pss_every=5, root=process.pid) as sampler:
+        process.wait()
+    reader.join()
+    return {
+        "seconds": time.perf_counter() - started,
+        "status": process.returncode,
+        "lines": lines[0],
+        "first_line_s": first_line[0] if first_line else None,
+        "peak_rss_mb": sampler.peak_rss_mb,
+        "peak_pss_mb": sampler.peak_pss_mb,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,20000", help="comma-separated corpus sizes (articles)")
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--keep", action="store_true", help="keep the corpora and stores")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="dateline-memory-"))
+    python = [sys.executable, "-m", "geo", "--processes", str(args.processes)]
+    print(f"{'command':<8}{'articles':>9}{'wall s':>9}{'art/s':>8}{'first line s':>14}{'peak RSS MB':>13}{'peak PSS MB':>13}")
+    for size in (int(s) for s in args.sizes.split(",")):
+        corpus = work / f"corpus-{size}"
+        made = build_corpus(corpus, size)["articles"]
+        runs = {
+            "parse": _run([*python, "parse", str(corpus)]),
+            "ingest": _run([*python, "ingest", str(corpus), "--db", str(work / f"store-{size}.duckdb")]),
+        }
+        for name, run in runs.items():
+            first = f"{run['first_line_s']:.1f}" if run["first_line_s"] is not None else "-"
+            print(
+                f"{name:<8}{made:>9}{run['seconds']:>9.1f}{made / run['seconds']:>8.1f}{first:>14}"
+                f"{run['peak_rss_mb']:>13.0f}{run['peak_pss_mb']:>13.0f}   (exit {run['status']})",
+                flush=True,
+            )
+    if args.keep:
+        print(f"kept in {work}")
+    else:
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

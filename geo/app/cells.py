@@ -1,0 +1,57 @@
+"""Places gathered into hexagonal cells (H3) on the server, so the map's payload stays small.
+
+A browser draws a few thousand circle markers smoothly; a store of a long story names tens of
+thousands of places. The map draws the ``MAX_MARKERS`` most mentioned places as markers and
+gathers the rest into H3 cells, each drawn as one marker at its places' mention-weighted centre;
+the density view draws every place's cell. Cells come from the ``h3`` package (installed from the
+registry; nothing is fetched).
+"""
+
+from __future__ import annotations
+
+import h3
+import numpy as np
+import pandas as pd
+
+from geo.store.frames import LAT, LON, MENTIONS, PLACE, PLACE_KEY
+
+__all__ = ["CELL", "CELL_RESOLUTION", "MAX_MARKERS", "PLACES_IN_CELL", "cells", "split_for_map"]
+
+MAX_MARKERS = 2_000
+"""Places drawn one marker each; past this, Leaflet's redraws on pan and zoom start to stutter."""
+CELL_RESOLUTION = 3
+"""H3 resolution of the cells (about 12,000 km² each, ~60 km across): a region's worth of places."""
+CELL = "cell"
+PLACES_IN_CELL = "places"
+
+
+def cells(places: pd.DataFrame, resolution: int = CELL_RESOLUTION) -> pd.DataFrame:
+    """One row per H3 cell holding places: its id, the mention-weighted centre of its places,
+    their mentions summed, how many places and the most mentioned one's name."""
+    if places.empty:
+        return pd.DataFrame(columns=[CELL, LAT, LON, MENTIONS, PLACES_IN_CELL, PLACE])
+    ids = [h3.latlng_to_cell(lat, lon, resolution) for lat, lon in zip(places[LAT], places[LON])]
+    weights = places[MENTIONS].to_numpy(dtype=float)
+    frame = pd.DataFrame(
+        {CELL: ids, "wlat": places[LAT].to_numpy() * weights, "wlon": places[LON].to_numpy() * weights,
+         MENTIONS: weights, PLACE: places[PLACE].to_numpy()}  # fmt: skip
+    )
+    grouped = frame.groupby(CELL, sort=False)
+    summary = grouped.agg(wlat=("wlat", "sum"), wlon=("wlon", "sum"), mentions=(MENTIONS, "sum"))
+    summary[PLACES_IN_CELL] = grouped.size()
+    summary[PLACE] = frame.loc[grouped[MENTIONS].idxmax(), PLACE].to_numpy()
+    total = np.maximum(summary[MENTIONS].to_numpy(), 1e-9)
+    summary[LAT] = summary["wlat"] / total
+    summary[LON] = summary["wlon"] / total
+    summary[MENTIONS] = summary[MENTIONS].astype(int)
+    result = summary.reset_index()[[CELL, LAT, LON, MENTIONS, PLACES_IN_CELL, PLACE]]
+    return result.sort_values(MENTIONS, ascending=False, ignore_index=True)
+
+
+def split_for_map(places: pd.DataFrame, max_markers: int = MAX_MARKERS) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The places to draw as markers (the most mentioned, places arrive sorted by mentions) and
+    the cells gathering the rest (empty when every place fits)."""
+    if len(places) <= max_markers:
+        return places, cells(places.iloc[:0])
+    ranked = places.sort_values([MENTIONS, PLACE_KEY], ascending=[False, True], kind="stable")
+    return ranked.iloc[:max_markers], cells(ranked.iloc[max_markers:])

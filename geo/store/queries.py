@@ -1,0 +1,277 @@
+"""What the dashboard reads from the store: filtered aggregates, and one place's or article's details.
+
+Everything is a query on the store, with the filters in SQL: what reaches Python is one row per
+place (the map and the table), per day (the timeline) or per sentence of the place a reader
+opened, never the mention table or the articles' texts. The map, table, counts and timeline are
+sums over ``place_articles`` (one row per place and article, see ``geo.store.schema``); search
+uses the store's word index (``geo.store.terms``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from gazetteer import KINDS
+from geo.store.database import Store
+from geo.store.frames import (
+    ADMIN1,
+    ARTICLE_ID,
+    ARTICLES,
+    COUNTRY_CODE,
+    DATE,
+    EXPORT_COLUMNS,
+    KIND,
+    LAST_DATE,
+    LAT,
+    LON,
+    MENTIONS,
+    PLACE,
+    PLACE_KEY,
+)
+from geo.store.schema import SCORE_STEPS
+from geo.store.terms import query_terms, term_hash
+
+__all__ = ["EXPORT_BATCH", "Filters", "Overview", "StoreReader"]
+
+EXPORT_BATCH = 50_000
+"""Mention rows an export fetches at a time."""
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """The dashboard's current view: which mentions count."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    include_undated: bool = True
+    kinds: tuple[str, ...] = KINDS
+    min_score: float = 0.0
+    query: str = ""
+    outlets: tuple[str, ...] | None = None
+    """None for every outlet."""
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """What the whole store holds, for the controls: date range, undated articles, outlets."""
+
+    first_date: dt.date | None
+    last_date: dt.date | None
+    undated_articles: int
+    outlets: tuple[str, ...]
+    articles: int
+    mentions: int
+    unparsed: dict[str, int] = field(default_factory=dict)
+    """Articles stored unparsed, by note ("language 'de' not supported yet": 3)."""
+
+    @property
+    def empty(self) -> bool:
+        return self.mentions == 0
+
+
+def _step(min_score: float) -> int:
+    """The confidence step a minimum score asks for: the first step at or above it (steps of 1 / SCORE_STEPS)."""
+    step = int(min_score * SCORE_STEPS - 1e-9) + 1 if min_score > 0 else 0
+    return max(0, min(SCORE_STEPS, step))
+
+
+class StoreReader:
+    """The dashboard's queries on one store."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def overview(self) -> Overview:
+        with self.store.connection() as db:
+            first, last, undated = db.execute(
+                "SELECT min(date), max(date), count(DISTINCT article_id) FILTER (date IS NULL) FROM place_articles"
+            ).fetchone()
+            outlets = [row[0] for row in db.execute(
+                "SELECT outlet FROM place_articles WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY count(*) DESC"
+            ).fetchall()]  # fmt: skip
+            articles, mentions = db.execute(
+                "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM mentions WHERE place_key IS NOT NULL)"
+            ).fetchone()
+            unparsed = dict(
+                db.execute("SELECT note, count(*) FROM articles WHERE note IS NOT NULL GROUP BY note").fetchall()
+            )
+        return Overview(first, last, int(undated), tuple(outlets), int(articles), int(mentions), unparsed)
+
+    def places(self, filters: Filters) -> pd.DataFrame:
+        """One row per place with mentions in the view: where it is, mentions, articles, last date."""
+        where, params = _where(filters)
+        step = _step(filters.min_score) + 1
+        with self.store.connection() as db:
+            return db.execute(
+                f"""
+                WITH counts AS (
+                    SELECT place_key, sum(score_counts[{step}]) AS mentions, count(*) AS articles,
+                           max(date) AS last_date
+                    FROM place_articles pa WHERE {where} GROUP BY place_key
+                )
+                SELECT c.place_key AS "{PLACE_KEY}", p.name AS "{PLACE}", p.kind AS "{KIND}",
+                       p.country_code AS "{COUNTRY_CODE}", p.admin1 AS "{ADMIN1}", p.lat AS "{LAT}",
+                       p.lon AS "{LON}", c.mentions::BIGINT AS "{MENTIONS}", c.articles AS "{ARTICLES}",
+                       c.last_date AS "{LAST_DATE}"
+                FROM counts c JOIN places p USING (place_key)
+                ORDER BY c.mentions DESC, p.name
+                """,
+                params,
+            ).df()
+
+    def article_count(self, filters: Filters) -> int:
+        """How many articles have mentions in the view."""
+        where, params = _where(filters)
+        with self.store.connection() as db:
+            return int(db.execute(f"SELECT count(DISTINCT article_id) FROM place_articles pa WHERE {where}", params).fetchone()[0])
+
+    def timeline(self, filters: Filters) -> pd.DataFrame:
+        """Mentions per day in the view's kinds, confidence, search and outlets, over every date
+        (the date range itself is what the timeline shows, so it is not applied)."""
+        undated = Filters(None, None, False, filters.kinds, filters.min_score, filters.query, filters.outlets)
+        where, params = _where(undated)
+        step = _step(filters.min_score) + 1
+        with self.store.connection() as db:
+            return db.execute(
+                f"""
+                SELECT date AS "{DATE}", sum(score_counts[{step}])::BIGINT AS "{MENTIONS}"
+                FROM place_articles pa WHERE {where} AND date IS NOT NULL
+                GROUP BY date ORDER BY date
+                """,
+                params,
+            ).df()
+
+    def sentences(self, place_key: str, filters: Filters, limit: int = 200) -> list[dict]:
+        """The sentences naming a place in the view, newest article first, each with its spans."""
+        where, params = _where(filters)
+        step = _step(filters.min_score)
+        with self.store.connection() as db:
+            rows = db.execute(
+                f"""
+                WITH chosen AS (
+                    SELECT article_id FROM place_articles pa WHERE pa.place_key = ? AND {where}
+                ), found AS (
+                    SELECT m.article_id, m.start, m."end", m.sentence_start, m.sentence_end
+                    FROM mentions m
+                    WHERE m.place_key = ? AND m.article_id IN (SELECT article_id FROM chosen)
+                      AND floor(m.score * {SCORE_STEPS} + 1e-9) >= {step}
+                )
+                SELECT f.article_id, f.start, f."end", f.sentence_start, f.sentence_end,
+                       a.title, a.date, a.date_estimated, a.source, a.url, a.outlet,
+                       substr(a.text, f.sentence_start + 1, f.sentence_end - f.sentence_start) AS sentence
+                FROM found f JOIN articles a ON a.id = f.article_id
+                ORDER BY a.date DESC NULLS LAST, f.article_id, f.sentence_start, f.start
+                LIMIT ?
+                """,
+                [place_key, *params, place_key, limit],
+            ).fetchall()
+        items: dict[tuple[str, int], dict] = {}
+        for (article_id, start, end, s_start, s_end, title, date, estimated, source, url, outlet, sentence) in rows:
+            item = items.setdefault(
+                (article_id, s_start),
+                {
+                    "article_id": article_id, "title": title, "date": date, "date_estimated": bool(estimated),
+                    "source": source, "url": url, "outlet": outlet, "sentence": sentence, "spans": [],
+                },
+            )  # fmt: skip
+            item["spans"].append((start - s_start, end - s_start))
+        return list(items.values())
+
+    def article(self, article_id: str) -> dict | None:
+        """One article with its text and its mentions (each with its place, or none)."""
+        with self.store.connection() as db:
+            row = db.execute("SELECT * FROM articles WHERE id = ?", [article_id]).fetchone()
+            if row is None:
+                return None
+            article = dict(zip([d[0] for d in db.description], row))
+            article["mentions"] = db.execute(
+                """
+                SELECT m.start, m."end", m.text, m.score, m.match, m.place_key, p.name AS place, p.kind,
+                       p.country_code, p.admin1
+                FROM mentions m LEFT JOIN places p USING (place_key)
+                WHERE m.article_id = ? ORDER BY m.start
+                """,
+                [article_id],
+            ).df()
+            article["sources"] = [
+                r[0]
+                for r in db.execute(
+                    "SELECT source FROM article_sources WHERE article_id = ? ORDER BY added_at, source_id", [article_id]
+                ).fetchall()
+            ]
+        return article
+
+    def export_rows(self, filters: Filters) -> Iterator[pd.DataFrame]:
+        """The view's mentions with their place and article (``frames.EXPORT_COLUMNS``), in batches."""
+        where, params = _where(filters)
+        step = _step(filters.min_score)
+        columns = {
+            "article_id": "m.article_id", "date": "a.date", "date_estimated": "a.date_estimated",
+            "title": "a.title", "source": "a.source", "url": "a.url", "text": "m.text", "start": "m.start",
+            "end": 'm."end"', "score": "m.score", "match": "m.match", "place": "p.name", "kind": "p.kind",
+            "country_code": "p.country_code", "admin1": "p.admin1", "lat": "p.lat", "lon": "p.lon",
+        }  # fmt: skip
+        select = ", ".join(f'{columns[c]} AS "{c}"' for c in EXPORT_COLUMNS)
+        with self.store.connection() as db:
+            result = db.execute(
+                f"""
+                WITH chosen AS (SELECT place_key, article_id FROM place_articles pa WHERE {where})
+                SELECT {select}
+                FROM mentions m
+                JOIN chosen c ON c.place_key = m.place_key AND c.article_id = m.article_id
+                JOIN articles a ON a.id = m.article_id
+                JOIN places p ON p.place_key = m.place_key
+                WHERE floor(m.score * {SCORE_STEPS} + 1e-9) >= {step}
+                ORDER BY a.date NULLS LAST, m.article_id, m.start
+                """,
+                params,
+            )
+            while True:
+                frame = result.fetch_df_chunk(EXPORT_BATCH // 2048 or 1)
+                if frame.empty:
+                    return
+                yield frame
+
+
+def _where(filters: Filters) -> tuple[str, list]:
+    """The SQL condition on ``place_articles pa`` for the filters, and its parameters."""
+    clauses: list[str] = []
+    params: list = []
+    dated = []
+    if filters.start is not None:
+        dated.append("pa.date >= ?")
+        params.append(filters.start)
+    if filters.end is not None:
+        dated.append("pa.date <= ?")
+        params.append(filters.end)
+    in_range = " AND ".join(["pa.date IS NOT NULL", *dated])
+    clauses.append(f"(({in_range}) OR pa.date IS NULL)" if filters.include_undated else f"({in_range})")
+    clauses.append("list_contains(?, pa.kind)")
+    params.append(list(filters.kinds))
+    step = _step(filters.min_score)
+    if step:
+        clauses.append(f"pa.score_counts[{step + 1}] > 0")
+    if filters.outlets is not None:
+        clauses.append("list_contains(?, pa.outlet)")
+        params.append(list(filters.outlets))
+    query = filters.query.strip()
+    if query:
+        words = query_terms(query)
+        place_match = "pa.place_key IN (SELECT place_key FROM places WHERE name ILIKE ? ESCAPE '\\')"
+        params_query: list = [f"%{_escape_like(query)}%"]
+        if words:
+            matching = " INTERSECT ".join("SELECT article_id FROM article_terms WHERE term = ?" for _ in words)
+            clauses.append(f"({place_match} OR pa.article_id IN ({matching}))")
+            params_query += [term_hash(word) for word in words]
+        else:
+            clauses.append(place_match)
+        params += params_query
+    return " AND ".join(clauses), params
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
