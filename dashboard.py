@@ -105,13 +105,9 @@ def overview(path: str, version: tuple[int, int]) -> Overview:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def places_in_view(path: str, version: tuple[int, int], filters: Filters) -> pd.DataFrame:
-    return reader(path).places(filters)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def articles_in_view(path: str, version: tuple[int, int], filters: Filters) -> int:
-    return reader(path).article_count(filters)
+def in_view(path: str, version: tuple[int, int], filters: Filters) -> tuple[pd.DataFrame, int]:
+    """The view's places and how many articles they are mentioned in."""
+    return reader(path).view(filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -353,16 +349,15 @@ def main() -> None:
             )
     filters = Filters(start, end, include_undated, kinds, min_score, query)
     version = store_version()
-    places = places_in_view(path, version, filters)
+    places, articles = in_view(path, version, filters)
     mentions = int(places[MENTIONS].sum()) if not places.empty else 0
-    articles = articles_in_view(path, version, filters)
 
     st.caption(
         f"{len(places)} places · {mentions} mentions · {articles} articles"
         f"{f' · {undated} undated articles' if undated else ''}"
     )
     if "initial_view" not in st.session_state:
-        st.session_state.initial_view = webmap.initial_view(places_in_view(path, version, Filters()))
+        st.session_state.initial_view = webmap.initial_view(in_view(path, version, Filters())[0])
     location, zoom = st.session_state.initial_view
     map_column, panel_column = st.columns([3, 2])
     with map_column:

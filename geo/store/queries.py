@@ -13,13 +13,13 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import duckdb
 import pandas as pd
 
 from gazetteer import KINDS
 from geo.store.database import Store
 from geo.store.frames import (
     ADMIN1,
-    ARTICLE_ID,
     ARTICLES,
     COUNTRY_CODE,
     DATE,
@@ -103,83 +103,90 @@ class StoreReader:
 
     def places(self, filters: Filters) -> pd.DataFrame:
         """One row per place with mentions in the view: where it is, mentions, articles, last date."""
-        where, params = _where(filters)
-        step = _step(filters.min_score) + 1
         with self.store.connection() as db:
-            return db.execute(
-                f"""
-                WITH counts AS (
-                    SELECT place_key, sum(score_counts[{step}]) AS mentions, count(*) AS articles,
-                           max(date) AS last_date
-                    FROM place_articles pa WHERE {where} GROUP BY place_key
-                )
-                SELECT c.place_key AS "{PLACE_KEY}", p.name AS "{PLACE}", p.kind AS "{KIND}",
-                       p.country_code AS "{COUNTRY_CODE}", p.admin1 AS "{ADMIN1}", p.lat AS "{LAT}",
-                       p.lon AS "{LON}", c.mentions::BIGINT AS "{MENTIONS}", c.articles AS "{ARTICLES}",
-                       c.last_date AS "{LAST_DATE}"
-                FROM counts c JOIN places p USING (place_key)
-                ORDER BY c.mentions DESC, p.name
-                """,
-                params,
-            ).df()
+            return _places(db, filters)
 
     def article_count(self, filters: Filters) -> int:
         """How many articles have mentions in the view."""
-        where, params = _where(filters)
         with self.store.connection() as db:
-            return int(db.execute(f"SELECT count(DISTINCT article_id) FROM place_articles pa WHERE {where}", params).fetchone()[0])
+            return _article_count(db, filters)
+
+    def view(self, filters: Filters) -> tuple[pd.DataFrame, int]:
+        """``places`` and ``article_count`` of a view, read on one connection."""
+        with self.store.connection() as db:
+            return _places(db, filters), _article_count(db, filters)
 
     def timeline(self, filters: Filters) -> pd.DataFrame:
         """Mentions per day in the view's kinds, confidence, search and outlets, over every date
         (the date range itself is what the timeline shows, so it is not applied)."""
-        undated = Filters(None, None, False, filters.kinds, filters.min_score, filters.query, filters.outlets)
-        where, params = _where(undated)
-        step = _step(filters.min_score) + 1
+        every_date = Filters(None, None, False, filters.kinds, filters.min_score, filters.query, filters.outlets)
         with self.store.connection() as db:
-            return db.execute(
-                f"""
-                SELECT date AS "{DATE}", sum(score_counts[{step}])::BIGINT AS "{MENTIONS}"
-                FROM place_articles pa WHERE {where} AND date IS NOT NULL
-                GROUP BY date ORDER BY date
-                """,
-                params,
-            ).df()
+            if _unfiltered(every_date):
+                sql, params = _article_filter(every_date)
+                query = f"SELECT date, sum(mapped) FROM articles WHERE {sql} GROUP BY date ORDER BY date"
+            else:
+                where, params = _where(every_date)
+                query = f"SELECT date, sum({_mentions_at(every_date)}) FROM place_articles pa WHERE {where} GROUP BY date ORDER BY date"
+            rows = db.execute(query, params).fetchall()
+        frame = pd.DataFrame(rows, columns=[DATE, MENTIONS])
+        frame[DATE] = pd.to_datetime(frame[DATE])
+        frame[MENTIONS] = frame[MENTIONS].astype("int64")
+        return frame
 
     def sentences(self, place_key: str, filters: Filters, limit: int = 200) -> list[dict]:
-        """The sentences naming a place in the view, newest article first, each with its spans."""
+        """The sentences naming a place in the view, newest article first, each with its spans.
+
+        Three small reads instead of one join: the place's newest ``limit`` articles in the view
+        (index on place), their mentions of it (index on place), then only those sentences' text.
+        """
         where, params = _where(filters)
         step = _step(filters.min_score)
         with self.store.connection() as db:
-            rows = db.execute(
+            chosen = db.execute(
                 f"""
-                WITH chosen AS (
-                    SELECT article_id FROM place_articles pa WHERE pa.place_key = ? AND {where}
-                ), found AS (
-                    SELECT m.article_id, m.start, m."end", m.sentence_start, m.sentence_end
-                    FROM mentions m
-                    WHERE m.place_key = ? AND m.article_id IN (SELECT article_id FROM chosen)
-                      AND floor(m.score * {SCORE_STEPS} + 1e-9) >= {step}
-                )
-                SELECT f.article_id, f.start, f."end", f.sentence_start, f.sentence_end,
-                       a.title, a.date, a.date_estimated, a.source, a.url, a.outlet,
-                       substr(a.text, f.sentence_start + 1, f.sentence_end - f.sentence_start) AS sentence
-                FROM found f JOIN articles a ON a.id = f.article_id
-                ORDER BY a.date DESC NULLS LAST, f.article_id, f.sentence_start, f.start
-                LIMIT ?
+                SELECT article_id FROM place_articles pa WHERE pa.place_key = ? AND {where}
+                ORDER BY pa.date DESC NULLS LAST, pa.article_id LIMIT ?
                 """,
-                [place_key, *params, place_key, limit],
+                [place_key, *params, limit],
             ).fetchall()
-        items: dict[tuple[str, int], dict] = {}
-        for (article_id, start, end, s_start, s_end, title, date, estimated, source, url, outlet, sentence) in rows:
-            item = items.setdefault(
-                (article_id, s_start),
-                {
-                    "article_id": article_id, "title": title, "date": date, "date_estimated": bool(estimated),
-                    "source": source, "url": url, "outlet": outlet, "sentence": sentence, "spans": [],
-                },
-            )  # fmt: skip
-            item["spans"].append((start - s_start, end - s_start))
-        return list(items.values())
+            ids = [row[0] for row in chosen]
+            found = db.execute(
+                f"""
+                SELECT article_id, start, "end", sentence_start, sentence_end FROM mentions
+                WHERE place_key = ? AND list_contains(?, article_id)
+                  AND floor(score * {SCORE_STEPS} + 1e-9) >= {step}
+                ORDER BY sentence_start, start
+                """,
+                [place_key, ids],
+            ).fetchall()
+            spans: dict[tuple[str, int], tuple[int, list[tuple[int, int]]]] = {}
+            for article_id, start, end, s_start, s_end in found:
+                spans.setdefault((article_id, s_start), (s_end, []))[1].append((start - s_start, end - s_start))
+            wanted = [(a, s, e) for (a, s), (e, _) in spans.items()]
+            frame = pd.DataFrame(wanted, columns=["article_id", "sentence_start", "sentence_end"])
+            db.register("wanted", frame)
+            try:
+                rows = db.execute(
+                    """
+                    SELECT w.article_id, w.sentence_start, a.title, a.date, a.date_estimated, a.source, a.url,
+                           a.outlet, substr(a.text, w.sentence_start + 1, w.sentence_end - w.sentence_start)
+                    FROM articles a JOIN wanted w ON w.article_id = a.id
+                    WHERE list_contains(?, a.id)
+                    """,
+                    [ids],
+                ).fetchall()
+            finally:
+                db.unregister("wanted")
+        order = {article_id: rank for rank, article_id in enumerate(ids)}
+        items = [
+            {
+                "article_id": article_id, "title": title, "date": date, "date_estimated": bool(estimated),
+                "source": source, "url": url, "outlet": outlet, "sentence": sentence,
+                "spans": spans[(article_id, s_start)][1], "sentence_start": s_start,
+            }
+            for article_id, s_start, title, date, estimated, source, url, outlet, sentence in rows
+        ]  # fmt: skip
+        return sorted(items, key=lambda item: (order[item["article_id"]], item["sentence_start"]))
 
     def article(self, article_id: str) -> dict | None:
         """One article with its text and its mentions (each with its place, or none)."""
@@ -237,24 +244,77 @@ class StoreReader:
                 yield frame
 
 
-def _where(filters: Filters) -> tuple[str, list]:
-    """The SQL condition on ``place_articles pa`` for the filters, and its parameters."""
-    clauses: list[str] = []
-    params: list = []
-    dated = []
+def _unfiltered(filters: Filters) -> bool:
+    """Whether only dates and outlets narrow the view: the articles table then answers alone."""
+    return set(filters.kinds) >= set(KINDS) and _step(filters.min_score) == 0 and not filters.query.strip()
+
+
+def _mentions_at(filters: Filters) -> str:
+    """The SQL sum term for a (place, article) row's mentions at the view's confidence."""
+    step = _step(filters.min_score)
+    return "pa.mentions" if step == 0 else f"pa.score_counts[{step + 1}]"
+
+
+def _places(db: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    where, params = _where(filters)
+    return db.execute(
+        f"""
+        WITH counts AS (
+            SELECT place_key, sum({_mentions_at(filters)}) AS mentions, count(*) AS articles, max(date) AS last_date
+            FROM place_articles pa WHERE {where} GROUP BY place_key
+        )
+        SELECT c.place_key AS "{PLACE_KEY}", p.name AS "{PLACE}", p.kind AS "{KIND}",
+               p.country_code AS "{COUNTRY_CODE}", p.admin1 AS "{ADMIN1}", p.lat AS "{LAT}",
+               p.lon AS "{LON}", c.mentions::BIGINT AS "{MENTIONS}", c.articles AS "{ARTICLES}",
+               c.last_date AS "{LAST_DATE}"
+        FROM counts c JOIN places p USING (place_key)
+        ORDER BY c.mentions DESC, p.name
+        """,
+        params,
+    ).df()
+
+
+def _article_count(db: duckdb.DuckDBPyConnection, filters: Filters) -> int:
+    if _unfiltered(filters):
+        sql, params = _article_filter(filters)
+        return int(db.execute(f"SELECT count(*) FROM articles WHERE {sql}", params).fetchone()[0])
+    where, params = _where(filters)
+    return int(db.execute(f"SELECT count(DISTINCT article_id) FROM place_articles pa WHERE {where}", params).fetchone()[0])
+
+
+def _dates(filters: Filters, column: str) -> tuple[str, list]:
+    """The date range (and undated articles) condition on a date column."""
+    clauses, params = [f"{column} IS NOT NULL"], []
     if filters.start is not None:
-        dated.append("pa.date >= ?")
+        clauses.append(f"{column} >= ?")
         params.append(filters.start)
     if filters.end is not None:
-        dated.append("pa.date <= ?")
+        clauses.append(f"{column} <= ?")
         params.append(filters.end)
-    in_range = " AND ".join(["pa.date IS NOT NULL", *dated])
-    clauses.append(f"(({in_range}) OR pa.date IS NULL)" if filters.include_undated else f"({in_range})")
-    clauses.append("list_contains(?, pa.kind)")
-    params.append(list(filters.kinds))
+    in_range = " AND ".join(clauses)
+    return (f"(({in_range}) OR {column} IS NULL)" if filters.include_undated else f"({in_range})"), params
+
+
+def _article_filter(filters: Filters) -> tuple[str, list]:
+    """The condition on ``articles`` for a view that only dates and outlets narrow."""
+    dates, params = _dates(filters, "date")
+    clauses = ["mapped > 0", dates]
+    if filters.outlets is not None:
+        clauses.append("list_contains(?, outlet)")
+        params.append(list(filters.outlets))
+    return " AND ".join(clauses), params
+
+
+def _where(filters: Filters) -> tuple[str, list]:
+    """The SQL condition on ``place_articles pa`` for the filters, and its parameters."""
+    dates, params = _dates(filters, "pa.date")
+    clauses = [dates]
+    if not set(filters.kinds) >= set(KINDS):
+        clauses.append("list_contains(?, pa.kind)")
+        params.append(list(filters.kinds))
     step = _step(filters.min_score)
     if step:
-        clauses.append(f"pa.score_counts[{step + 1}] > 0")
+        clauses.append(f"pa.top_step >= {step}")
     if filters.outlets is not None:
         clauses.append("list_contains(?, pa.outlet)")
         params.append(list(filters.outlets))

@@ -2,15 +2,17 @@
 
 Tables (version 2):
 
-- ``articles``: one row per stored article: its text, title, date, outlet, language, and a
-  ``note`` when it was stored unparsed (a language not supported yet).
+- ``articles``: one row per stored article: its text, title, date, outlet, language, a ``note``
+  when it was stored unparsed (a language not supported yet), and how many of its mentions are
+  mapped (``mapped``: the dashboard's unfiltered counts and timeline read it alone).
 - ``article_sources``: every place an article was read from: its own id, plus any other file or
   row with the same content ("same content under two names is one article with both sources").
 - ``places``: the gazetteer places that mentions point to, keyed by ``place_key``.
 - ``mentions``: one row per recognised name; ``place_key`` is NULL for a name no place fits.
 - ``place_articles``: one row per (place, article): the article's date and outlet, the place's
-  kind and how many of its mentions reach each confidence step; the dashboard's map, table,
-  counts and timeline are sums over it (maintained with every write).
+  kind, the article's mentions of the place, the highest confidence step they reach and how many
+  reach each step; the dashboard's map, table, counts and timeline are sums over it (maintained
+  with every write). Indexed by place, as is ``mentions``, for one place's sentences.
 - ``article_terms``: the search index: one row per (folded word hash, article).
 - ``meta``: the schema version.
 
@@ -33,7 +35,7 @@ from geo.chunks import chunked
 from geo.errors import StoreTooNew
 from geo.store.terms import term_hashes, terms
 
-__all__ = ["PLACE_ARTICLES_OF", "SCHEMA_VERSION", "SCORE_STEPS", "create_or_migrate", "insert_terms", "migrated_id", "score_step"]
+__all__ = ["MAPPED_OF", "PLACE_ARTICLES_OF", "SCHEMA_VERSION", "SCORE_STEPS", "create_or_migrate", "insert_terms", "migrated_id", "score_step"]
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +59,7 @@ CREATE TABLE IF NOT EXISTS articles (
     language VARCHAR,
     encoding VARCHAR,
     note VARCHAR,
+    mapped INTEGER NOT NULL DEFAULT 0,
     text VARCHAR NOT NULL,
     content_hash VARCHAR NOT NULL,
     ingested_at TIMESTAMP NOT NULL
@@ -97,10 +100,14 @@ CREATE TABLE IF NOT EXISTS place_articles (
     date DATE,
     outlet VARCHAR,
     kind VARCHAR NOT NULL,
+    mentions INTEGER NOT NULL,
+    top_step TINYINT NOT NULL,
     score_counts INTEGER[] NOT NULL,
     PRIMARY KEY (place_key, article_id)
 );
 CREATE TABLE IF NOT EXISTS article_terms (term BIGINT NOT NULL, article_id VARCHAR NOT NULL);
+CREATE INDEX IF NOT EXISTS mentions_place ON mentions (place_key);
+CREATE INDEX IF NOT EXISTS place_articles_place ON place_articles (place_key);
 """
 
 
@@ -111,7 +118,8 @@ def score_step(score: float) -> int:
 
 PLACE_ARTICLES_OF = f"""
 INSERT INTO place_articles
-SELECT m.place_key, m.article_id, any_value(a.date), any_value(a.outlet), any_value(p.kind),
+SELECT m.place_key, m.article_id, any_value(a.date), any_value(a.outlet), any_value(p.kind), count(*),
+       max(floor(m.score * {SCORE_STEPS} + 1e-9))::TINYINT,
        [{", ".join(f"count_if(floor(m.score * {SCORE_STEPS} + 1e-9) >= {k})" for k in range(SCORE_STEPS + 1))}]
 FROM mentions m
 JOIN articles a ON a.id = m.article_id
@@ -120,6 +128,13 @@ WHERE list_contains(?, m.article_id)
 GROUP BY m.place_key, m.article_id
 """
 """Fills ``place_articles`` for the articles whose ids are the parameter (their mentions stored)."""
+MAPPED_OF = """
+UPDATE articles a SET mapped = c.mapped
+FROM (SELECT article_id, count(*) AS mapped FROM mentions WHERE place_key IS NOT NULL AND list_contains(?, article_id)
+      GROUP BY article_id) c
+WHERE a.id = c.article_id
+"""
+"""Sets ``articles.mapped`` for the articles whose ids are the parameter."""
 
 
 def create_or_migrate(db: duckdb.DuckDBPyConnection, *, on_message: Callable[[str], None] | None = None) -> None:
@@ -199,7 +214,7 @@ def _v1_to_v2(db: duckdb.DuckDBPyConnection) -> None:
         db.execute(
             """
             INSERT INTO articles
-            SELECT i.new_id, a.source, a.title, a.date, a.date_estimated, a.url, NULL, NULL, NULL, NULL,
+            SELECT i.new_id, a.source, a.title, a.date, a.date_estimated, a.url, NULL, NULL, NULL, NULL, 0,
                    a.text, a.content_hash, a.ingested_at
             FROM articles_v1 a JOIN id_map i ON i.old_id = a.id
             """
@@ -218,6 +233,7 @@ def _v1_to_v2(db: duckdb.DuckDBPyConnection) -> None:
         db.unregister("id_map")
     ids = [new_id for _, new_id in mapping]
     db.execute(PLACE_ARTICLES_OF, [ids])
+    db.execute(MAPPED_OF, [ids])
     for chunk in chunked(ids, MIGRATION_BATCH):
         found = db.execute("SELECT id, title, text FROM articles WHERE list_contains(?, id)", [chunk]).fetchall()
         insert_terms(db, {article_id: terms(title, text) for article_id, title, text in found})
