@@ -11,10 +11,13 @@ cities), in sentence-built articles of ~20 mentions spread over 60 days. They ar
 
 Figures (each the median of ``--runs`` runs; the machine is shared, so look at the spread too):
   * script: one Streamlit run of dashboard.py after a date-range change (AppTest, in this
-    process), against the bare folium render of the same places (baseline) and its parts;
+    process), against the bare folium render of the same places (baseline) and its parts (the
+    view's queries, the places layer, the timeline); a place's sentences (what a marker click
+    asks the server for); a search; a CSV export;
   * browser (the tests' headless Chromium): cold server start to first marker, warm server
     to first marker in a new browser context, slider key press to the caption changing;
   * at the largest size: drawn clusters, pan, zoom, and a marker click to its panel;
+  * the Streamlit server's peak memory over the warm visits;
   * first start on an empty store: time to first marker, and whether a progress indicator showed.
 """
 
@@ -35,19 +38,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import browser_support as bs  # noqa: E402
+from pipeline import _MemorySampler  # noqa: E402
 
 from gazetteer import Gazetteer, Place  # noqa: E402
 from geo.app import view, webmap  # noqa: E402
-from geo.records import Article, Mention, ParsedArticle, content_hash  # noqa: E402  # noqa: E402
+from geo.records import Article, Mention, ParsedArticle, content_hash  # noqa: E402
 from geo.store.database import Store  # noqa: E402
+from geo.store.queries import Filters, StoreReader  # noqa: E402
 
-TARGETS = {"warm_first_marker_s": 3.0, "rerun_s": 0.5}
+TARGETS = {
+    "warm_first_marker_s": 3.0, "rerun_s": 0.5, "sentences_s": 1.0, "search_s": 1.0, "server_memory_mb": 1024,
+}  # fmt: skip
+_SEARCH_WORDS = ("governor", "water bread", "railway", "ceasefire")
+"""Words the synthetic articles use (see ``_SENTENCES``)."""
 FIRST_DAY = dt.date(2022, 2, 1)
 DAYS = 60
 MENTIONS_PER_ARTICLE = 20
-STORE_VERSION = 1
+STORE_VERSION = 2
+"""Bumped when the store's schema changes: cached benchmark stores of older versions are rebuilt."""
 
 _SENTENCES = [
     "Officials in {p} said on {day} that emergency crews were still clearing debris from the night's strikes.",
@@ -226,9 +237,9 @@ def script_figures(size: str, db: Path, runs: int) -> None:
     from streamlit.testing.v1 import AppTest
 
     os.environ["DATELINE_DB"] = str(db)
-    mentions = Store(db).mentions_frame()
-    bounds = view.date_bounds(mentions)
-    windows = _windows(bounds, runs)
+    reader = StoreReader(Store(db))
+    overview = reader.overview()
+    windows = _windows((overview.first_date, overview.last_date), runs)
 
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
     first = timed(at.run)
@@ -239,14 +250,12 @@ def script_figures(size: str, db: Path, runs: int) -> None:
         rerun.append(timed(lambda: at.slider(key="dates").set_value(window).run()))
         assert not at.exception, at.exception
 
-    exports = [timed(lambda: (view.to_csv(mentions), view.to_geojson(mentions))) for _ in range(runs)]
-
-    filtering, layer, bare = [], [], []
-    for start, end in windows:
+    queries, layer, bare, sentences, searches = [], [], [], [], []
+    for number, (start, end) in enumerate(windows):
+        filters = Filters(start, end)
         started = time.perf_counter()
-        filtered = view.filter_mentions(mentions, view.Filters(start, end))
-        places = view.places_summary(filtered)
-        filtering.append(time.perf_counter() - started)
+        places, _ = reader.view(filters)
+        queries.append(time.perf_counter() - started)
         layer.append(timed(lambda: webmap.places_layer(places)))
 
         def bare_folium() -> None:
@@ -255,15 +264,23 @@ def script_figures(size: str, db: Path, runs: int) -> None:
             fmap.get_root().render()
 
         bare.append(timed(bare_folium))
-    read = [timed(lambda: (Store(db).mentions_frame(), Store(db).article_texts())) for _ in range(runs)]
+        key = places.iloc[min(number * 97, len(places) - 1)]["place_key"]
+        sentences.append(timed(lambda: reader.sentences(key, filters)))
+        word = _SEARCH_WORDS[number % len(_SEARCH_WORDS)]
+        searches.append(timed(lambda: (reader.view(Filters(start, end, query=word)), reader.timeline(Filters(query=word)))))
+    timeline = [timed(lambda: reader.timeline(Filters())) for _ in range(runs)]
+    exports = [timed(lambda: (view.to_csv(reader.export_rows(Filters(*window))), None)) for window in windows[:1]]
 
     line("script: first run (AppTest, caches cold)", size, [first])
     line("script: rerun after a date-range change (AppTest)", size, rerun, target=f"<= {TARGETS['rerun_s']} s",
          baseline=f"bare folium render of the same places {median(bare):.3f} s")  # fmt: skip
-    line("  part: CSV + GeoJSON exports of every mention (on click)", size, exports)
-    line("  part: filter + places summary", size, filtering)
-    line("  part: places layer (folium FastMarkerCluster)", size, layer)
-    line("  part: store read (mentions + texts; once per store change)", size, read)
+    line("  part: the view's places and article count (one query each)", size, queries)
+    line("  part: places layer (folium FastMarkerCluster, cells past 2,000 places)", size, layer)
+    line("  part: timeline (once per filter change but the dates)", size, timeline)
+    line("script: a place's sentences (marker click, server side)", size, sentences,
+         target=f"<= {TARGETS['sentences_s']} s")  # fmt: skip
+    line("script: search (places, count and timeline of a word)", size, searches, target=f"<= {TARGETS['search_s']} s")
+    line("  part: CSV export of a window's mentions (on click)", size, exports)
 
 
 def _windows(bounds, runs: int) -> list[tuple[dt.date, dt.date]]:
@@ -301,7 +318,7 @@ def browser_figures(size: str, db: Path, runs: int, browser, workdir: Path, larg
          baseline=f"server healthy after {median(cold_health):.2f} s")  # fmt: skip
 
     server = bs.Server(bs.copy_store(db, workdir / f"warm-{size}.duckdb"), workdir / f"warm-{size}.log")
-    with server:
+    with server, _MemorySampler(interval=1.0, pss_every=2, root=server.process.pid) as memory:
         context = browser.new_context(viewport=bs.VIEWPORT)
         page = context.new_page()
         bs.open_app(page, server.url, timeout=180, marker=marker)  # warms the server's caches
@@ -335,6 +352,8 @@ def browser_figures(size: str, db: Path, runs: int, browser, workdir: Path, larg
         line("browser: slider key press -> run finished (page idle)", size, finished,
              target=f"<= {TARGETS['rerun_s']} s (server) + page" if size != "seeds" else "")  # fmt: skip
         context.close()
+    line("server: peak memory (RSS) over the warm visits", size, [memory.peak_rss_mb], unit="MB",
+         target=f"<= {TARGETS['server_memory_mb']} MB", baseline=f"peak PSS {memory.peak_pss_mb:.0f} MB")  # fmt: skip
 
 
 def _slider_presses(page, runs: int) -> tuple[list[float], list[float]]:
