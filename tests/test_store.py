@@ -7,6 +7,7 @@ import datetime as dt
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,28 @@ def test_ingest_command_reports_a_busy_store(tmp_path, monkeypatch, capsys):
     assert status == 1
     assert f"{path} is in use by another process" in capsys.readouterr().err
     assert Store(path).counts()["articles"] == 1
+
+
+def test_every_write_raises_the_generation(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    start = store.generation()
+    store.ingest([_parsed("a", "Kyiv text")])
+    after_ingest = store.generation()
+    store.ingest([_parsed("a", "Kyiv text")])
+    assert after_ingest > start and store.generation() == after_ingest  # nothing written, nothing changed
+    store.set_dates([("a", dt.date(2022, 3, 1), True)])
+    assert store.generation() > after_ingest
+
+
+def test_a_kept_connection_is_let_go_when_idle(tmp_path):
+    path = tmp_path / "s.duckdb"
+    store = Store(path, keep_open=0.5)
+    store.ingest([_parsed("a", "Kyiv text")])
+    assert store.counts()["articles"] == 1
+    other = [sys.executable, "-c", f"import duckdb; duckdb.connect({str(path)!r}).close()"]
+    assert subprocess.run(other, capture_output=True).returncode != 0  # held while the app is in use
+    started = time.monotonic()
+    writer = Store(path, wait=10)
+    assert writer.ingest([_parsed("b", "Other Kyiv text")]).added == ["b"]
+    assert time.monotonic() - started >= 0.3
+    assert store.counts()["articles"] == 2

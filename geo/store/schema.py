@@ -14,7 +14,7 @@ Tables (version 2):
   reach each step; the dashboard's map, table, counts and timeline are sums over it (maintained
   with every write). Indexed by place, as is ``mentions``, for one place's sentences.
 - ``article_terms``: the search index: one row per (folded word hash, article).
-- ``meta``: the schema version.
+- ``meta``: the schema version, and the generation (a counter every write transaction raises).
 
 Everything is created, or migrated, in one transaction: a store killed halfway through is left
 as it was before.
@@ -35,7 +35,7 @@ from geo.chunks import chunked
 from geo.errors import StoreTooNew
 from geo.store.terms import term_hashes, terms
 
-__all__ = ["MAPPED_OF", "PLACE_ARTICLES_OF", "SCHEMA_VERSION", "SCORE_STEPS", "create_or_migrate", "insert_terms", "migrated_id", "score_step"]
+__all__ = ["MAPPED_OF", "NEXT_GENERATION", "PLACE_ARTICLES_OF", "SCHEMA_VERSION", "SCORE_STEPS", "create_or_migrate", "insert_terms", "migrated_id", "score_step"]
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +128,8 @@ WHERE list_contains(?, m.article_id)
 GROUP BY m.place_key, m.article_id
 """
 """Fills ``place_articles`` for the articles whose ids are the parameter (their mentions stored)."""
+NEXT_GENERATION = "UPDATE meta SET value = (value::BIGINT + 1)::VARCHAR WHERE key = 'generation'"
+"""Marks a write: run in every write transaction, so readers' caches keyed by the generation refresh."""
 MAPPED_OF = """
 UPDATE articles a SET mapped = c.mapped
 FROM (SELECT article_id, count(*) AS mapped FROM mentions WHERE place_key IS NOT NULL AND list_contains(?, article_id)
@@ -155,6 +157,7 @@ def create_or_migrate(db: duckdb.DuckDBPyConnection, *, on_message: Callable[[st
             _v1_to_v2(db)
         db.execute(TABLES)
         db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
