@@ -21,3 +21,12 @@ class StoreBusy(StoreError):
 
 class ModelMissing(DatelineError):
     """No spaCy pipeline of the name asked for (or none of the defaults) is installed."""
+
+
+class Unreadable(DatelineError):
+    """An input that cannot be read, and why (too large, binary, malformed). Raised inside
+    ``geo.input`` only: the readers turn it into that input's ``records.InputProblem`` and go on."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
