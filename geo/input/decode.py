@@ -95,7 +95,8 @@ def _decode(data: bytes, declared: str | None) -> Decoded:
             try:
                 return Decoded(data.decode(codec), codec)
             except UnicodeDecodeError as error:
-                raise Unreadable(f"not valid {_name(codec)} ({error.reason} at offset {error.start})") from None
+                at = error.start + (len(bom) if codec == "utf-8-sig" else 0)  # that codec counts after the mark
+                raise Unreadable(f"not valid {_name(codec)} (byte 0x{data[at]:02x} at offset {at})") from None
     if b"\0" in data[:_SNIFF]:
         if _wide(data[:_SNIFF]):
             return _detect(data)

@@ -13,11 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from copy import deepcopy
 from dataclasses import dataclass
 
 import trafilatura
 from bs4 import BeautifulSoup
 from lxml.etree import ParserError, XMLSyntaxError
+from trafilatura.settings import DEFAULT_CONFIG
 
 from geo.input.dates import line_date
 
@@ -34,6 +36,10 @@ _BLOCK_BREAK = "\x1e"
 _DATE_LINE_CHARS = 80
 """Longest text node read as a printed date line ("Published: Monday, 14 March 2022, 09:15 CET")."""
 _HAS_DIGITS = re.compile(r"\d{4}")
+_CONFIG = deepcopy(DEFAULT_CONFIG)
+_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
+"""trafilatura's settings, but a short article found in the page is kept: by default under 250
+characters it is replaced by its baseline, every text node of the page joined by spaces."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +95,7 @@ def _extract(markup: str, url: str | None, latest: dt.date):  # -> trafilatura.s
             markup,
             url=url,
             fast=True,
+            config=_CONFIG,
             with_metadata=True,
             include_comments=False,
             include_tables=True,

@@ -184,8 +184,8 @@ class _CsvLines:
 
 @contextmanager
 def _csv_field_limit(limit: int) -> Iterator[None]:
-    """csv's field size limit (process-wide) raised to `limit` characters while a file is read."""
-    previous = csv.field_size_limit(max(limit, csv.field_size_limit()))
+    """csv's field size limit (process-wide) set to the article limit while a file is read."""
+    previous = csv.field_size_limit(limit)
     try:
         yield
     finally:
