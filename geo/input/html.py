@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 import re
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import trafilatura
 from bs4 import BeautifulSoup
@@ -65,7 +65,7 @@ def read_page(markup: str, *, url: str | None, latest: dt.date) -> Page:
         date = found.date
         return Page(
             text=found.text,
-            title=found.title or _soup_title(markup),
+            title=found.title or _title(BeautifulSoup(markup, "html.parser")),
             date=date,
             printed_date=None if date else _printed_date(markup),
             author=found.author,
@@ -73,15 +73,16 @@ def read_page(markup: str, *, url: str | None, latest: dt.date) -> Page:
             url=found.url or url,
         )
     soup = BeautifulSoup(markup, "html.parser")
-    return Page(
-        text=_blocks(soup),
-        title=_meta(soup, property="og:title") or _text(soup.title) or _text(soup.find("h1")),
+    described = Page(
+        text="",
+        title=_title(soup),
         date=_meta(soup, property="article:published_time") or _meta(soup, name="date"),
         printed_date=_printed_date(markup),
         site=_meta(soup, property="og:site_name"),
         url=_meta(soup, property="og:url") or url,
         extracted=False,
     )
+    return replace(described, text=_blocks(soup))  # after the metadata: it drops <title>
 
 
 def visible_text(markup: str) -> str:
@@ -135,8 +136,7 @@ def _blocks(soup: BeautifulSoup) -> str:
     return "\n\n".join(block for block in blocks if block)
 
 
-def _soup_title(markup: str) -> str | None:
-    soup = BeautifulSoup(markup, "html.parser")
+def _title(soup: BeautifulSoup) -> str | None:
     return _meta(soup, property="og:title") or _text(soup.title) or _text(soup.find("h1"))
 
 
