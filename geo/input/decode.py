@@ -8,7 +8,6 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -38,6 +37,8 @@ _PREFERRED = ("cp1252", "cp1251", "koi8_r", "cp1250", "iso8859_15", "mac_roman")
 """Among equally plausible code pages, the ones news text is most often written in, in order."""
 _WHATWG_LATIN = {"ascii", "us-ascii", "latin1", "latin-1", "iso-8859-1", "iso8859-1", "iso_8859-1", "l1"}
 """Labels that mean windows-1252 on the web (the WHATWG Encoding Standard)."""
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+"""Control characters that are not whitespace."""
 _DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.IGNORECASE)
 
 
@@ -61,8 +62,7 @@ def decode(data: bytes, source: str, *, declared: str | None = None) -> Decoded:
     if not decoded.text.strip():
         raise Unreadable("empty file (whitespace only)")
     sample = decoded.text[:_SNIFF]
-    controls = sum(unicodedata.category(char) == "Cc" and not char.isspace() for char in sample)
-    if controls > _MAX_CONTROL_SHARE * len(sample):
+    if len(_CONTROL.findall(sample)) > _MAX_CONTROL_SHARE * len(sample):
         raise Unreadable("binary file (mostly control characters)")
     if not decoded.certain:
         log.warning("%s: encoding uncertain, read as %s", source, decoded.encoding)

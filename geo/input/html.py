@@ -1,9 +1,9 @@
 """Web pages: the article's main text and metadata through trafilatura, our own reader where it finds nothing.
 
 trafilatura drops the page's chrome (menus of plain divs, related-story teasers, "most read"
-lists, cookie banners, footers) and reads title, author, site name, URL and date (htmldate:
-JSON-LD `datePublished`, meta names, `<time>`, the URL; its guessing from the text is off, so a
-page without a stated date falls through to ours). Where htmldate is silent, a printed date line
+lists, cookie banners, footers); its metadata readers give title, author, site name and URL, and
+htmldate the date (JSON-LD `datePublished`, meta names, `<time>`, the URL; its guessing from the
+text is off, so a page without a stated date falls through to ours). Where htmldate is silent, a printed date line
 (`14.03.2022, 09:15`, `Published March 14, 2022`) near the headline dates the page. Where
 trafilatura finds no text (a bare page, a fragment), `visible_text` reads every visible block.
 """
@@ -18,7 +18,10 @@ from dataclasses import dataclass, replace
 
 import trafilatura
 from bs4 import BeautifulSoup
+from htmldate import find_date
 from lxml.etree import ParserError, XMLSyntaxError
+from lxml.html import HtmlElement
+from trafilatura import metadata
 from trafilatura.settings import DEFAULT_CONFIG
 
 from geo.input.dates import line_date
@@ -60,24 +63,17 @@ class Page:
 def read_page(markup: str, *, url: str | None, latest: dt.date) -> Page:
     """The page's article; `extracted` is False when trafilatura found no text and every visible
     block was read instead. `url` is where the page was fetched from, if known."""
-    found = _extract(markup, url, latest)
-    if found is not None and found.text and found.text.strip():
-        date = found.date
-        return Page(
-            text=found.text,
-            title=found.title or _title(BeautifulSoup(markup, "html.parser")),
-            date=date,
-            printed_date=None if date else _printed_date(markup),
-            author=found.author,
-            site=found.sitename,
-            url=found.url or url,
-        )
+    tree = trafilatura.load_html(markup)
+    body = _extract(tree, url) if tree is not None else None
+    if tree is not None and body is not None and body.text and body.text.strip():
+        found = _metadata(tree, url, latest)
+        return replace(found, text=body.text, printed_date=None if found.date else _printed_date(tree))
     soup = BeautifulSoup(markup, "html.parser")
     described = Page(
         text="",
         title=_title(soup),
         date=_meta(soup, property="article:published_time") or _meta(soup, name="date"),
-        printed_date=_printed_date(markup),
+        printed_date=_printed_date(tree) if tree is not None else None,
         site=_meta(soup, property="og:site_name"),
         url=_meta(soup, property="og:url") or url,
         extracted=False,
@@ -90,28 +86,36 @@ def visible_text(markup: str) -> str:
     return _blocks(BeautifulSoup(markup, "html.parser"))
 
 
-def _extract(markup: str, url: str | None, latest: dt.date):  # -> trafilatura.settings.Document | None
+def _extract(tree: HtmlElement, url: str | None):  # -> trafilatura.settings.Document | None
+    """The main text; trafilatura works on a copy of the tree."""
     try:
-        return trafilatura.bare_extraction(
-            markup,
-            url=url,
-            fast=True,
-            config=_CONFIG,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            date_extraction_params={"extensive_search": False, "original_date": True, "max_date": latest.isoformat()},
-        )
+        return trafilatura.bare_extraction(tree, url=url, fast=True, config=_CONFIG, include_comments=False)
     except (ParserError, XMLSyntaxError, ValueError) as error:
         log.debug("trafilatura could not read the page: %s", error)
         return None
 
 
-def _printed_date(markup: str) -> str | None:
+def _metadata(tree: HtmlElement, url: str | None, latest: dt.date) -> Page:
+    """What the page's metadata says, read as trafilatura reads it (meta tags, then JSON-LD, then
+    the <title> or headline; htmldate for the date), without its costlier guesses (an author from
+    the text, categories, tags, licence): those took more time than parsing the article."""
+    found = metadata.extract_meta_json(tree, metadata.examine_meta(tree))
+    page_url = found.url or metadata.extract_url(tree, url)
+    date = find_date(
+        tree, extensive_search=False, original_date=True, max_date=latest.isoformat(), url=page_url
+    )
+    return Page(
+        text="",
+        title=found.title or metadata.extract_title(tree),
+        date=date,
+        author=found.author if found.author and " " in found.author else None,
+        site=found.sitename or metadata.extract_sitename(tree),
+        url=page_url,
+    )
+
+
+def _printed_date(tree: HtmlElement) -> str | None:
     """A short text node that states a date: the first after the first <h1>, else the first."""
-    tree = trafilatura.load_html(markup)
-    if tree is None:
-        return None
     first = None
     after_headline = False
     for element in tree.iter():
