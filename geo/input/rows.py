@@ -29,6 +29,7 @@ from geo.records import READ, InputProblem
 
 _SNIFF = 65536
 """Bytes a streamed file's encoding is told from."""
+_WHOLE_JSON = "a .json file is parsed whole; write it as JSON Lines (.jsonl, one article a line) to stream it:"
 _CSV_SLACK = 1024
 """Characters a CSV line may hold beyond the article limit (the row's other fields)."""
 
@@ -68,8 +69,6 @@ def read_json(entry: Entry, max_bytes: int, latest: dt.date) -> Iterator[Item]:
     for number, row in enumerate(parsed, start=1):
         yield _guarded_row(row, entry, f"{entry.id}#{number}", ids, number, max_bytes, latest, decoded.encoding)
 
-
-_WHOLE_JSON = "a .json file is parsed whole; write it as JSON Lines (.jsonl, one article a line) to stream it:"
 
 
 def read_jsonl(entry: Entry, max_bytes: int, latest: dt.date) -> Iterator[Item]:
