@@ -52,8 +52,10 @@ SEEDS = APP_DIR / "seeds"
 STATIC_DIR = APP_DIR / "static"
 """Streamlit serves the ``static/`` folder next to the app script at /app/static/."""
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "json", "jsonl", "csv"]
+UPLOADS = "upload"
 UPLOAD_HASH_CHARS = 12
-"""Hex digits of the uploaded file's SHA-256 in its articles' ids: unique among any store's uploads."""
+"""An upload is read from ``upload/<its SHA-256, 12 hex digits>/<its name>`` (its articles' ids): a second,
+different upload with the same file name is new articles, not a replacement; the same file again is unchanged."""
 PLAY_SECONDS = 1.0
 """How long Play shows each day."""
 FOCUS_ZOOM = 6
@@ -140,7 +142,7 @@ def ingest(articles: list[Article], label: str) -> tuple[IngestReport, list[Inpu
 
 def first_start() -> None:
     """Fill an empty store with the sample articles."""
-    articles, problems = read_articles([SEEDS])
+    articles, problems = read_articles([SEEDS], root=APP_DIR)
     for problem in problems:
         st.warning(f"Skipped {problem}", icon="⚠️")
     if articles:
@@ -167,16 +169,15 @@ def upload_section() -> None:
             with tempfile.TemporaryDirectory() as folder:
                 for upload in fresh:
                     done.add(upload.file_id)
-                    name = Path(upload.name).name
-                    path = Path(folder) / name
                     data = upload.getvalue()
-                    path.write_bytes(data)
-                    digest = hashlib.sha256(data).hexdigest()[:UPLOAD_HASH_CHARS]
-                    found, problems = read_articles([path])
-                    messages += [
-                        ("warning", f"Skipped {name}{p.source.removeprefix(str(path))}: {p.reason}") for p in problems
+                    path = Path(folder) / UPLOADS / hashlib.sha256(data).hexdigest()[:UPLOAD_HASH_CHARS]
+                    path.mkdir(parents=True)
+                    (path / Path(upload.name).name).write_bytes(data)
+                    found, problems = read_articles([path], root=folder)
+                    messages += [("warning", f"Skipped {uploaded_name(p.source)}: {p.reason}") for p in problems]
+                    articles += [
+                        dataclasses.replace(article, source=uploaded_name(article.source)) for article in found
                     ]
-                    articles += [uploaded(article, name, str(path), digest) for article in found]
             if articles:
                 report, failed = ingest(articles, "Upload")
                 messages += [("warning", f"Skipped {problem}") for problem in failed]
@@ -185,11 +186,9 @@ def upload_section() -> None:
             (st.warning if level == "warning" else st.success)(message)
 
 
-def uploaded(article: Article, name: str, temporary: str, digest: str) -> Article:
-    """An uploaded article, identified by the uploaded file's content ("upload/<hash>/<name>"), so a
-    second, different upload with the same file name is a new article, not a replacement."""
-    row = article.source.removeprefix(temporary)
-    return dataclasses.replace(article, id=f"upload/{digest}/{name}{row}", source=f"upload: {name}{row}")
+def uploaded_name(source: str) -> str:
+    """How an upload's source reads: "upload: <file name>[#row]" for "upload/<hash>/<file name>[#row]"."""
+    return "upload: " + source.split("/", 2)[-1]
 
 
 def kinds_filter() -> tuple[str, ...]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import logging
 import sys
@@ -93,8 +92,7 @@ def _parse(args: argparse.Namespace) -> int:
         if item.failed:
             failed.append(InputProblem(item.article.source, str(item.problem)))
             continue
-        dated = dataclasses.replace(item, article=stream.dated(item.article))
-        sys.stdout.write(json.dumps(article_json(dated, with_text=args.with_text), ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(article_json(item, with_text=args.with_text), ensure_ascii=False) + "\n")
         sys.stdout.flush()
     problems.flush()
     return EXIT_REJECTED if problems.count else EXIT_OK

@@ -46,6 +46,10 @@ def article_json(parsed: ParsedArticle, *, with_text: bool = False) -> dict:
         "title": article.title,
         "date": article.date.isoformat() if article.date else None,
         "date_estimated": article.date_estimated,
+        "outlet": article.outlet,
+        "url": article.url,
+        "author": article.author,
+        "language": article.language,
         "mentions": [mention_json(m, parsed) for m in parsed.mentions],
     }
     if with_text:

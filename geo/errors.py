@@ -25,3 +25,12 @@ class ModelMissing(DatelineError):
 
 class StoreTooNew(StoreError):
     """The store file was written by a newer Dateline: upgrade Dateline to open it."""
+
+
+class Unreadable(DatelineError):
+    """An input that cannot be read, and why (too large, binary, malformed). Raised inside
+    ``geo.input`` only: the readers turn it into that input's ``records.InputProblem`` and go on."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason

@@ -16,9 +16,19 @@ from gazetteer.place import Match, Place
 class Article:
     """One news article, cleaned and dated, ready for recognition.
 
+    `id` is unique by construction within an ingest root (see `geo.input.read`): a file's path
+    relative to the root ("seeds/000_04ec2b7c7e823c78.txt"), `<file id>#<row's own id or number>`
+    for a JSON/JSONL/CSV row, `<archive id>/<member path>` for an archive member, `#<n>` for a WARC
+    record or feed item. `source` says where it was read from in the same form, with row numbers.
+    `ref` is the row's own `id` field as given (None for files): what gold corpora key documents by.
+
     `given_offsets` is set for JSON/JSONL/CSV rows only: entry i is the index, in the text exactly as
     given, of cleaned character i, plus a final entry holding the given text's length. Files (txt, md,
     html) have None: their offsets are into the cleaned `text` itself.
+
+    `outlet` is the site name, else the URL's domain, else the file's folder name; `language` an
+    ISO 639-1 code (detected); `encoding` the codec the bytes were decoded with (None for text given
+    as JSON strings).
     """
 
     id: str
@@ -30,12 +40,11 @@ class Article:
     url: str | None
     given_offsets: tuple[int, ...] | None
     content_hash: str
+    ref: str | None = None
     outlet: str | None = None
-    """Who published it: the site's name, else the URL's domain, else the file's folder."""
+    author: str | None = None
     language: str | None = None
-    """ISO 639-1 code of the text's language, None when unknown."""
     encoding: str | None = None
-    """The character encoding the file was read in (None for rows of JSON/CSV, already text)."""
 
     def to_given(self, start: int, end: int) -> tuple[int, int]:
         """Map the span [start, end) of `text` to the same span of the text as given.
@@ -49,15 +58,31 @@ class Article:
         return (begin, begin) if end <= start else (begin, self.given_offsets[end - 1] + 1)
 
 
+READ, CLEAN, DATE = "read", "clean", "date"
+"""The input stages an InputProblem can come from."""
+
+
 @dataclass(frozen=True, slots=True)
 class InputProblem:
-    """An input that could not be read, and why: reported, then skipped."""
+    """An input that could not be read, and why: reported, then skipped.
+
+    `stage` is where it failed: `read` (the bytes, the format, a limit), `clean` or `date` (an
+    unexpected error there). Its text is one line whatever the source's name or the reason hold.
+    """
 
     source: str
     reason: str
+    stage: str = READ
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.reason}"
+        return f"{one_line(self.source)}: {one_line(self.reason)}"
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control or invisible characters escaped (`\\n`, `\\x1b`)."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text)
 
 
 def content_hash(title: str | None, date: dt.date | None, text: str) -> str:

@@ -29,7 +29,8 @@ TEXTS = {
 def _article(article_id: str, title: str, date: dt.date | None, outlet: str) -> Article:
     text = TEXTS[article_id]
     return Article(
-        article_id, f"{article_id}.txt", text, title, date, False, None, None, content_hash(title, date, text), outlet
+        article_id, f"{article_id}.txt", text, title, date, False, None, None, content_hash(title, date, text),
+        outlet=outlet,
     )
 
 

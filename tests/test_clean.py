@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 from pathlib import Path
@@ -68,7 +69,7 @@ def test_repeated_paragraphs_of_seed_000_are_kept_once() -> None:
         "Russian ground forces have pressed deep into Ukraine from the north, east and south "
         "but have encountered a resistance from Ukrainian troops"
     )
-    assert [line for line in text.splitlines() if line.endswith(lead)] == [f"date 2022-02-26 {lead}"]
+    assert [line for line in text.splitlines() if line.endswith(lead)] == [lead]  # its date marker cut out
     assert "\n\nMounting toll\n\n" in text
     assert text.count("at least 198 civilians") == 2  # em dashes against "--": not verbatim
 
@@ -173,3 +174,45 @@ def test_offsets_stay_exact_on_random_text() -> None:
         _assert_exact(raw, cleaned)
         assert "\n\n\n" not in cleaned.text and cleaned.text == cleaned.text.strip()
         assert not re.search(r"[ \t]\n|\n[ \t]|\{\{[^{}]*\}\}", cleaned.text)
+
+
+# --- invisible characters, line separators, the date marker --------------------------------------
+
+INVISIBLE_REPAIRS = {("\x0b", "\n"), ("\x0c", "\n"), ("\u2028", "\n")}
+"""Line separators become line breaks: the only characters (besides ftfy's repairs) that change."""
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("Ky\u200biv", "Kyiv"),
+        ("Khar\u00adkiv", "Kharkiv"),
+        ("\u200eOdesa\u200f and \u2066Lviv\u2069", "Odesa and Lviv"),
+        ("Mariu\u200dpol, Su\u200cmy, \ufeffDnipro", "Mariupol, Sumy, Dnipro"),
+        ("Sumy\x0bLviv", "Sumy\nLviv"),
+        ("Sumy\x0cLviv", "Sumy\nLviv"),
+        ("Sumy\u2028Lviv", "Sumy\nLviv"),
+    ],
+)
+def test_invisible_characters_go_and_line_separators_break_lines(raw: str, text: str) -> None:
+    cleaned = clean_text(raw)
+    assert cleaned.text == text
+    assert len(cleaned.offsets) == len(cleaned.text) + 1 and cleaned.offsets[-1] == len(raw)
+    for i, char in enumerate(cleaned.text):
+        assert raw[cleaned.offsets[i]] == char or (raw[cleaned.offsets[i]], char) in INVISIBLE_REPAIRS
+
+
+def test_the_date_marker_is_cut_out_and_its_date_kept() -> None:
+    raw = " date 2022-02-26 Troops entered Kharkiv.\n\nShelling continued in Kyiv."
+    cleaned = clean_text(raw)
+    assert cleaned.text == "Troops entered Kharkiv.\n\nShelling continued in Kyiv."
+    assert cleaned.marked_date == dt.date(2022, 2, 26)
+    start = cleaned.text.index("Kharkiv")
+    assert raw[cleaned.offsets[start] : cleaned.offsets[start + 7]] == "Kharkiv"
+    assert clean_text("Troops entered Kharkiv on the date 2022-02-26.").marked_date is None
+
+
+def test_boilerplate_lines_stay_when_an_extractor_already_decluttered() -> None:
+    raw = "Troops entered Kharkiv on Sunday.\n\nAdvertisement"
+    assert clean_text(raw, boilerplate=False).text == raw
+    assert clean_text(raw).text == "Troops entered Kharkiv on Sunday."

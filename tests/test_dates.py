@@ -11,6 +11,7 @@ from geo.input.clean import clean_text
 from geo.input.dates import article_date, line_date
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+NAMES = sorted(path.name for path in SEEDS.glob("*.txt"))
 TEXT = {path.name[:3]: clean_text(path.read_text(encoding="utf-8")).text for path in sorted(SEEDS.glob("*.txt"))}
 BODY = "Shelling was reported in Kharkiv, officials said.\n\nResidents sheltered in the metro."
 MARCH_17 = dt.date(2022, 3, 17)
@@ -19,8 +20,10 @@ READ_ON = dt.date(2023, 6, 1)
 
 
 @pytest.mark.parametrize("seed", ["000", "001", "002"])
-def test_seed_datelines(seed: str) -> None:
-    assert article_date(TEXT[seed], latest=READ_ON) == (dt.date(2022, 2, 26), False)
+def test_seed_date_markers(seed: str) -> None:
+    cleaned = clean_text((SEEDS / next(n for n in NAMES if n.startswith(seed))).read_text(encoding="utf-8"))
+    assert cleaned.marked_date == dt.date(2022, 2, 26)
+    assert article_date(cleaned.text, latest=READ_ON, stated=[cleaned.marked_date]) == (dt.date(2022, 2, 26), False)
 
 
 def test_seed_004_header() -> None:
@@ -149,3 +152,28 @@ def test_the_estimate_moves_to_the_weekday_mentioned_most() -> None:
     assert article_date(text, latest=READ_ON) == (dt.date(2022, 3, 18), True)
     weekday_of_a_date = "Russia invaded on Thursday, February 24, 2022.\n\nThe UN met on Saturday."
     assert article_date(weekday_of_a_date, latest=READ_ON) == (dt.date(2022, 2, 26), True)
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "ODESA, Ukraine, March 17, 2022 — Russian warships shelled the coast overnight, officials said.",
+        "KYIV, March 17, 2022 (Reuters) - Talks resumed on Thursday.",
+        "NEW YORK, N.Y., 17 March 2022 -- The UN met again.",
+    ],
+)
+def test_a_city_dateline_in_the_lead_dates_the_article(lead: str) -> None:
+    assert article_date(f"{lead}\n\n{BODY}", latest=READ_ON) == (MARCH_17, False)
+
+
+@pytest.mark.parametrize("line", ["17.03.2022", "17.03.2022, 09:15", "Published: 17.03.2022", "Опубліковано 17.03.2022"])
+def test_dotted_dates_are_day_first(line: str) -> None:
+    assert line_date(line) == MARCH_17
+
+
+def test_stated_dates_come_after_metadata_and_before_the_header() -> None:
+    text = f"Published March 17, 2022\n\n{BODY}"
+    assert article_date(text, None, latest=READ_ON, stated=[None, "2022-03-20"]) == (dt.date(2022, 3, 20), False)
+    assert article_date(text, "2022-03-21", latest=READ_ON, stated=["2022-03-20"]) == (dt.date(2022, 3, 21), False)
+    assert article_date(text, None, latest=READ_ON, stated=[dt.date(2022, 3, 19)]) == (dt.date(2022, 3, 19), False)
+    assert article_date(text, None, latest=READ_ON, stated=["2024-01-01"]) == (MARCH_17, False)  # after reading

@@ -167,7 +167,7 @@ def evaluate_corpus(
                 start, end = parsed.article.to_given(mention.start, mention.end)
                 place = mention.place
                 predicted.append(Predicted(start, end, mention.text, place and place.lat, place and place.lon))
-            score_document(gold[parsed.article.id], predicted, score)
+            score_document(gold[parsed.article.ref], predicted, score)
     if baseline:
         scores["baseline"] = score_baseline(read_gold(path), geoparser.gazetteer, model)
     return {

@@ -1,12 +1,15 @@
 """Repair and declutter article text, keeping an exact map from every kept character to the raw text.
 
 Cleaning only removes characters, except where ftfy repairs the text (mojibake, stray control
-characters, Unicode normalisation) and where a non-breaking space becomes a plain one; so
-`raw[offsets[i]] == text[i]` for every character it did not repair.
+characters, Unicode normalisation), where a non-breaking space becomes a plain one and where a
+vertical tab, form feed or other line separator becomes a line break; so `raw[offsets[i]] == text[i]`
+for every character it did not repair. Invisible characters that would split a name (zero-width
+spaces and joiners, direction marks, soft hyphens) are deleted.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
 from itertools import chain
@@ -25,7 +28,11 @@ _FIXER = ftfy.TextFixerConfig(
 )
 _ENCODING_STEPS = ("encode", "decode", "transcode")
 _PLAIN_SPACES = str.maketrans(dict.fromkeys("\u00a0\u2007\u202f", " "))
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+"""Every line boundary `str.splitlines` knows: a vertical tab between two words must not join them."""
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+")
+"""Soft hyphens, zero-width spaces and joiners, direction marks and embeddings, word joiners, BOMs:
+invisible, yet "Ky\u200biv" would not be recognised as "Kyiv"."""
 _PIECE = re.compile(r".{1,1000}(?:\s|$)|.{1,1000}")  # bounds the cost of aligning a repaired line
 _TEMPLATE_TAG = re.compile(r"\{\{[^{}]*\}\}")
 _BOILERPLATE = re.compile(
@@ -52,6 +59,8 @@ class CleanText:
 
     text: str
     offsets: tuple[int, ...]
+    marked_date: dt.date | None = None
+    """The date of a ` date YYYY-MM-DD ` marker that led a line (removed from `text`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,15 +74,19 @@ class _Line:
     blank: bool = False
 
 
-def clean_text(raw: str) -> CleanText:
-    """Repair mojibake, drop template tags, boilerplate lines and repeated paragraphs, tidy whitespace.
+def clean_text(raw: str, *, boilerplate: bool = True) -> CleanText:
+    """Repair mojibake, drop invisible characters, template tags, date markers, boilerplate lines and
+    repeated paragraphs, tidy whitespace.
 
     Lines are stripped; runs of blank lines become one blank line (a paragraph break); a line that
     was removed leaves no break behind. A repeat is a line of at least 40 characters equal, up to
-    whitespace and a leading dateline, to an earlier one: the first is kept.
+    whitespace, to an earlier one: the first is kept. A ` date YYYY-MM-DD ` marker leading a line is
+    cut out; the first one's date is kept in `marked_date`. `boilerplate=False` keeps lines our
+    boilerplate patterns would drop (for text an extractor has already decluttered).
     """
-    lines = [_strip(_untemplate(line)) for line in _repair(_split(raw))]
-    return _join(_declutter(lines), len(raw))
+    lines = [_strip(_untemplate(line)) for line in _repair([_visible(line) for line in _split(raw)])]
+    lines, marked = _unmark(lines)
+    return _join(_declutter(lines, boilerplate), len(raw), marked)
 
 
 def _split(raw: str) -> list[_Line]:
@@ -83,6 +96,38 @@ def _split(raw: str) -> list[_Line]:
         start = brk.end()
     lines.append(_Line(raw[start:], tuple(range(start, len(raw))), len(raw)))
     return lines
+
+
+def _visible(line: _Line) -> _Line:
+    hidden = [match.span() for match in _INVISIBLE.finditer(line.text)]
+    return _select(line, _between(hidden, len(line.text))) if hidden else line
+
+
+def _between(cuts: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """The spans of [0, length) outside the sorted, disjoint `cuts`."""
+    bounds = [0, *chain.from_iterable(cuts), length]
+    return list(zip(bounds[::2], bounds[1::2]))
+
+
+def _unmark(lines: list[_Line]) -> tuple[list[_Line], dt.date | None]:
+    """Lines without a leading date marker, and the first marker's date."""
+    marked: dt.date | None = None
+    unmarked = []
+    for line in lines:
+        if marker := DATELINE.match(line.text):
+            if marked is None:
+                marked = _iso_date(marker.group(1))
+            line = _select(line, [(marker.end(), len(line.text))])
+            line = replace(line, blank=not line.text)
+        unmarked.append(line)
+    return unmarked, marked
+
+
+def _iso_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _repair(lines: list[_Line]) -> list[_Line]:
@@ -164,10 +209,7 @@ def _select(line: _Line, spans: list[tuple[int, int]]) -> _Line:
 
 def _untemplate(line: _Line) -> _Line:
     tags = [tag.span() for tag in _TEMPLATE_TAG.finditer(line.text)]
-    if not tags:
-        return line
-    bounds = [0, *chain.from_iterable(tags), len(line.text)]
-    return _select(line, list(zip(bounds[::2], bounds[1::2])))
+    return _select(line, _between(tags, len(line.text))) if tags else line
 
 
 def _strip(line: _Line) -> _Line:
@@ -180,15 +222,15 @@ def _is_boilerplate(text: str) -> bool:
     return len(text) <= _MAX_BOILERPLATE and _BOILERPLATE.fullmatch(text) is not None
 
 
-def _declutter(lines: list[_Line]) -> list[_Line]:
+def _declutter(lines: list[_Line], boilerplate: bool) -> list[_Line]:
     """Blank lines, and the lines worth keeping: not emptied, not boilerplate, not a repeat."""
     seen: set[str] = set()
     kept = []
     for line in lines:
         if not line.blank:
-            if not line.text or _is_boilerplate(line.text):
+            if not line.text or (boilerplate and _is_boilerplate(line.text)):
                 continue
-            key = " ".join(DATELINE.sub("", line.text, count=1).split())
+            key = " ".join(line.text.split())
             if len(key) >= _MIN_REPEAT:
                 if key in seen:
                     continue
@@ -197,7 +239,7 @@ def _declutter(lines: list[_Line]) -> list[_Line]:
     return kept
 
 
-def _join(lines: list[_Line], length: int) -> CleanText:
+def _join(lines: list[_Line], length: int, marked: dt.date | None) -> CleanText:
     """Join kept lines with their own line breaks; a blank line between two becomes one blank line."""
     parts: list[str] = []
     offsets: list[int] = []
@@ -217,4 +259,4 @@ def _join(lines: list[_Line], length: int) -> CleanText:
         offsets.extend(line.offsets)
         previous, gap = line, None
     offsets.append(length)
-    return CleanText("".join(parts), tuple(offsets))
+    return CleanText("".join(parts), tuple(offsets), marked)

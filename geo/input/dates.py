@@ -1,5 +1,8 @@
 """When an article was published: from metadata, from its dateline or header, else estimated from its text.
 
+Datelines read: a ` date YYYY-MM-DD ` marker, a "CITY, Country, Month D, YYYY —" lead, a header
+line stating a date (`Updated: Mon, 28 Feb 2022`, `14.03.2022 09:15`: dotted dates are day first).
+
 Our own small patterns find candidate date strings; dateparser (imported on first use, it is slow to
 load) turns each candidate into a date. Whole paragraphs never go to dateparser: it would find dates
 in words like "may" or "march".
@@ -11,6 +14,7 @@ import calendar
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 
 DATELINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})(?!\S)\s*", re.IGNORECASE)
@@ -23,10 +27,17 @@ _MONTH = (
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 _DAY_MONTH = rf"(?:{_MONTH}\s+{_DAY}|{_DAY}\s+{_MONTH})"
+_DOTTED = re.compile(rf"(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>{_YEAR})")
+"""A printed dd.mm.yyyy date (day first, as sites that print dotted dates write them)."""
 _FULL_DATE = re.compile(
-    rf"\b(?:{_DAY_MONTH},?\s+{_YEAR}|{_YEAR}-[01]?\d-[0-3]?\d|[01]?\d/[0-3]?\d/{_YEAR})(?!\d)",
+    rf"\b(?:{_DAY_MONTH},?\s+{_YEAR}|{_YEAR}-[01]?\d-[0-3]?\d|[01]?\d/[0-3]?\d/{_YEAR}|{_DOTTED.pattern})(?!\d)",
     re.IGNORECASE,
 )
+_CITY_DATELINE = re.compile(
+    rf"[A-Z][A-Z'’.\- ]*[A-Z](?:,\s+[A-Z][\w'’.\- ]*?)*,\s+(?P<date>{_DAY_MONTH},?\s+{_YEAR})"
+    r"\s*(?:\([^()]{1,40}\)\s*)?(?:—|–|--|-)"
+)
+"""A lead's dateline: "ODESA, Ukraine, March 20, 2022 —" (an agency in brackets may follow)."""
 _LABEL = re.compile(r"\b(?:updated|published|posted|dated?|filed)\b", re.IGNORECASE)
 _BODY_DATE = re.compile(rf"\b(?P<day_month>{_DAY_MONTH})(?:,?\s+(?P<year>{_YEAR}))?(?![\d,]\d)")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -39,16 +50,24 @@ _SETTINGS = {"RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True}
 
 
 def article_date(
-    text: str, metadata_date: str | None = None, reference: dt.date | None = None, *, latest: dt.date
+    text: str,
+    metadata_date: str | None = None,
+    reference: dt.date | None = None,
+    *,
+    latest: dt.date,
+    stated: Iterable[str | dt.date | None] = (),
 ) -> tuple[dt.date | None, bool]:
     """The article's publication date and whether it was estimated from the text.
 
-    Tries the metadata date, then a dateline or header in the first lines, then estimates from the
+    Tries the metadata date, then the `stated` ones in order (a date marker cleaning removed, a
+    page's printed date line), then a dateline or header in the first lines, then estimates from the
     body (see `_estimate`). Never a date after `latest`, the last possible publication date (the
     day the article is read); (None, False) when the text says nothing.
     """
-    if metadata_date and (found := _metadata_date(metadata_date)) and found <= latest:
-        return found, False
+    for value in (metadata_date, *stated):
+        found = value if isinstance(value, dt.date) else value and _metadata_date(value)
+        if found and found <= latest:
+            return found, False
     head = [line for line in text.splitlines() if line.strip()][:_HEADER_LINES]
     for line in head:
         if (found := line_date(line)) and found <= latest:
@@ -69,11 +88,14 @@ def _metadata_date(value: str) -> dt.date | None:
 def line_date(line: str) -> dt.date | None:
     """The date a header line states: ` date 2022-02-26 ...`, `Updated: Mon, 28 Feb 2022`, `March 17, 2022`.
 
-    A date counts when it follows a label (updated, published, posted, date, filed) or stands
-    nearly alone on a line that does not end like a sentence.
+    A date counts when it leads the line as a dateline ("ODESA, Ukraine, March 20, 2022 —"), follows
+    a label (updated, published, posted, date, filed) or stands nearly alone on a line that does not
+    end like a sentence.
     """
     if dateline := DATELINE.match(line):
         return _parse(dateline.group(1))
+    if dateline := _CITY_DATELINE.match(line):
+        return _parse(dateline.group("date"))
     found = _FULL_DATE.search(line)
     if found is None:
         return None
@@ -129,13 +151,18 @@ _NAMED_DATE = re.compile(
 def _parse(candidate: str) -> dt.date | None:
     """A date from a full day-month-year string our patterns found.
 
-    ISO dates and "February 24, 2022" / "24 Feb. 2022" are read directly (dateparser takes
+    ISO dates, "14.03.2022" and "February 24, 2022" / "24 Feb. 2022" are read directly (dateparser takes
     ~3 ms a call); anything else goes to dateparser.
     """
     try:
         return dt.date.fromisoformat(candidate)
     except ValueError:
         pass
+    if dotted := _DOTTED.fullmatch(candidate.strip()):
+        try:
+            return dt.date(int(dotted["year"]), int(dotted["month"]), int(dotted["day"]))
+        except ValueError:
+            return None
     if named := _NAMED_DATE.fullmatch(candidate.strip()):
         month = _MONTHS[(named["month"] or named["month2"])[:3].lower()]
         day = int(re.sub(r"\D", "", named["day"] or named["day2"]))

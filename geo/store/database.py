@@ -68,7 +68,7 @@ BATCH = 200
 so 200 at a time keep storing near 0.4 ms an article (50: 1.7 ms); an interrupted run parses at
 most that many again next time."""
 ARTICLE_COLUMNS = (
-    "id", "source", "title", "date", "date_estimated", "url", "outlet", "language", "encoding", "note", "mapped",
+    "id", "source", "title", "date", "date_estimated", "url", "outlet", "author", "language", "encoding", "note", "mapped",
     "text", "content_hash", "ingested_at",
 )  # fmt: skip
 SOURCE_COLUMNS = ("source_id", "article_id", "source", "added_at")
@@ -373,7 +373,7 @@ class Store:
         article = item.article
         batch.articles.append((
             article.id, article.source, article.title, article.date, article.date_estimated, article.url,
-            article.outlet, article.language, article.encoding, item.note,
+            article.outlet, article.author, article.language, article.encoding, item.note,
             sum(m.place is not None for m in item.mentions), article.text, article.content_hash, now,
         ))  # fmt: skip
         batch.sources.append((article.id, article.id, article.source, now))

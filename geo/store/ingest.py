@@ -72,7 +72,7 @@ def ingest_paths(
     batch: int = BATCH,
 ) -> tuple[IngestReport, list[InputProblem]]:
     """Ingest files and folders; returns what was done and every input or article that was refused."""
-    stream = ArticleStream(paths, today=today)
+    stream = ArticleStream(paths, today=today, reference=store.reference_date())
     problems: list[InputProblem] = []
     report = ingest_articles(stream, store, geoparser, problems=problems, on_parsed=on_parsed, batch=batch)
     date_undated(store, latest=today or dt.date.today())

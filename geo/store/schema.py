@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS articles (
     date_estimated BOOLEAN NOT NULL,
     url VARCHAR,
     outlet VARCHAR,
+    author VARCHAR,
     language VARCHAR,
     encoding VARCHAR,
     note VARCHAR,
@@ -217,7 +218,7 @@ def _v1_to_v2(db: duckdb.DuckDBPyConnection) -> None:
         db.execute(
             """
             INSERT INTO articles
-            SELECT i.new_id, a.source, a.title, a.date, a.date_estimated, a.url, NULL, NULL, NULL, NULL, 0,
+            SELECT i.new_id, a.source, a.title, a.date, a.date_estimated, a.url, NULL, NULL, NULL, NULL, NULL, 0,
                    a.text, a.content_hash, a.ingested_at
             FROM articles_v1 a JOIN id_map i ON i.old_id = a.id
             """

@@ -1,0 +1,119 @@
+"""Peak memory of reading archives of growing size: it should stay flat (members are streamed).
+
+    python benchmarks/archive_memory.py [--sizes 200,800] [--formats zip,tar.gz,jsonl]
+
+For each size (MB of archive on disk) and format, writes a temporary archive of generated news-like
+articles (words drawn at random, so it hardly compresses), then reads it in a fresh subprocess with
+``geo.input.read.read_inputs`` (every article read, cleaned and dated, then dropped) and prints the
+subprocess's peak RSS and its time. A flat peak across sizes means memory does not grow with the archive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+ARTICLE_WORDS = 600
+"""Words an article: a long news story."""
+_WORDS = (
+    "shelling continued near the city overnight officials said residents sheltered in basements while "
+    "trains left for the west and volunteers handed out food the mayor reported damage to homes schools "
+    "bridges power lines regional authorities announced a curfew from ten in the evening negotiators met "
+    "again on Monday the ministry said talks would resume after a pause"
+).split()
+_PLACES = ("Kyiv", "Kharkiv", "Odesa", "Lviv", "Dnipro", "Mykolaiv", "Sumy", "Poltava", "Chernihiv", "Kherson")
+
+
+def _article(rng: random.Random, number: int) -> str:
+    words = [rng.choice(_PLACES) if rng.random() < 0.03 else rng.choice(_WORDS) for _ in range(ARTICLE_WORDS)]
+    sentences = [" ".join(words[i : i + 20]).capitalize() + "." for i in range(0, len(words), 20)]
+    body = "\n\n".join(" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3))
+    return f"Report {number} from {rng.choice(_PLACES)}\n\nPublished: 2022-03-{number % 28 + 1:02d}\n\n{body}\n"
+
+
+def build(folder: Path, megabytes: int, fmt: str) -> Path:
+    """An archive of about `megabytes` MB on disk in `folder`."""
+    rng = random.Random(megabytes)
+    target = megabytes * 1_000_000
+    path = folder / f"corpus-{megabytes}.{fmt}"
+    number = 0
+    if fmt == "zip":
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+            while path.stat().st_size < target:
+                for _ in range(200):
+                    number += 1
+                    archive.writestr(f"{number // 1000:04d}/{number}.txt", _article(rng, number))
+    elif fmt == "tar.gz":
+        with tarfile.open(path, "w:gz", compresslevel=1) as archive:
+            while path.stat().st_size < target:
+                for _ in range(200):
+                    number += 1
+                    data = _article(rng, number).encode("utf-8")
+                    info = tarfile.TarInfo(f"{number // 1000:04d}/{number}.txt")
+                    info.size = len(data)
+                    archive.addfile(info, io.BytesIO(data))
+    else:
+        with path.open("w", encoding="utf-8") as handle:
+            while handle.tell() < target:
+                number += 1
+                handle.write(json.dumps({"id": str(number), "text": _article(rng, number)}) + "\n")
+    return path
+
+
+def measure(path: Path) -> dict:
+    """Read the archive in a fresh process; its article count, peak RSS and times."""
+    script = (
+        "import json, resource, sys, time; from geo.input.read import read_inputs; from geo.records import Article\n"
+        "started = time.perf_counter(); articles = problems = 0\n"
+        f"for item in read_inputs([{str(path)!r}]):\n"
+        "    articles += isinstance(item, Article); problems += not isinstance(item, Article)\n"
+        "print(json.dumps({'articles': articles, 'problems': problems, 'seconds': time.perf_counter() - started,"
+        " 'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="200,800", help="archive sizes in MB, comma-separated")
+    parser.add_argument("--formats", default="zip,tar.gz", help="zip, tar.gz and/or jsonl")
+    args = parser.parse_args(argv)
+    folder = Path(tempfile.mkdtemp(prefix="dateline-archive-memory-"))
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of reading an archive (this driver itself: {baseline:.0f} MB)")
+    try:
+        for fmt in args.formats.split(","):
+            for megabytes in (int(size) for size in args.sizes.split(",")):
+                started = time.perf_counter()
+                path = build(folder, megabytes, fmt)
+                built = time.perf_counter() - started
+                result = measure(path)
+                print(
+                    f"  {fmt:<7} {path.stat().st_size / 1e6:7.0f} MB: {result['articles']:>8,} articles,"
+                    f" {result['problems']} problems, peak RSS {result['peak_rss_mb']:6.0f} MB,"
+                    f" read in {result['seconds']:6.1f} s (built in {built:.0f} s)",
+                    flush=True,
+                )
+                path.unlink()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
