@@ -49,22 +49,23 @@ from geo.store.queries import Filters, Overview, StoreReader
 STORE_PATH = Path(os.environ.get("DATELINE_DB", "dateline.duckdb"))
 APP_DIR = Path(__file__).resolve().parent
 SEEDS = APP_DIR / "seeds"
+# Streamlit serves the ``static/`` folder next to the app script at /app/static/.
 STATIC_DIR = APP_DIR / "static"
-"""Streamlit serves the ``static/`` folder next to the app script at /app/static/."""
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "json", "jsonl", "csv"]
 UPLOADS = "upload"
+# An upload is read from ``upload/<its SHA-256, 12 hex digits>/<its name>`` (its articles' ids): a second, different
+# upload with the same file name is new articles, not a replacement; the same file again is unchanged.
 UPLOAD_HASH_CHARS = 12
-"""An upload is read from ``upload/<its SHA-256, 12 hex digits>/<its name>`` (its articles' ids): a second,
-different upload with the same file name is new articles, not a replacement; the same file again is unchanged."""
+# How long Play shows each day.
 PLAY_SECONDS = 1.0
-"""How long Play shows each day."""
+# The map's zoom on a place chosen in the table: a region around it, at the tiles' finest zoom.
 FOCUS_ZOOM = 6
-"""The map's zoom on a place chosen in the table: a region around it, at the tiles' finest zoom."""
+# How long the store file stays open after the app's last query: reruns reuse it (opening costs ~0.1 s at a million
+# mentions), and an ingest from the command line gets it once the app is idle.
 KEEP_OPEN_SECONDS = 2.0
-"""How long the store file stays open after the app's last query: reruns reuse it (opening costs
-~0.1 s at a million mentions), and an ingest from the command line gets it once the app is idle."""
+# Sentences listed for one place (newest first); a reader narrows the dates for older ones.
 SENTENCES_SHOWN = 200
-"""Sentences listed for one place (newest first); a reader narrows the dates for older ones."""
+# The places table's columns, in order, and their headings.
 TABLE_COLUMNS = {
     PLACE: "Place",
     KIND: "Kind",
@@ -74,7 +75,6 @@ TABLE_COLUMNS = {
     ARTICLES: st.column_config.NumberColumn("Articles"),
     LAST_DATE: st.column_config.DateColumn("Last mentioned", format="YYYY-MM-DD"),
 }
-"""The places table's columns, in order, and their headings."""
 
 st.set_page_config(page_title="Dateline", page_icon="🗺️", layout="wide")
 
