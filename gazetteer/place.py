@@ -46,6 +46,9 @@ class Match(StrEnum):
     """A misspelling ("Mauripol")."""
     DEMONYM = "demonym"
     """A demonym or adjective naming its country ("Ukrainian"); never stored in the gazetteer."""
+    CORRECTED = "corrected"
+    """A reader's correction chose the place (or, with no place, said the name is none); never stored
+    in the gazetteer."""
 
 
 MATCHES = (

@@ -9,10 +9,12 @@ import sys
 from pathlib import Path
 
 from gazetteer.errors import GazetteerError
-from geo.errors import ModelMissing, StoreBusy, StoreError
+from geo.errors import CorrectionError, ModelMissing, StoreBusy, StoreError
 from geo.parsing.nlp import DEFAULT_MODELS, MODEL_ENV
 from geo.parsing.pipeline import Options
 from geo.records import InputProblem
+from geo.store.corrections import Corrections, apply_to_parsed, read_corrections
+from geo.store.database import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_REJECTED = 0, 1, 2
 """Everything parsed; the run could not go on (no model, no gazetteer, store busy); some inputs rejected."""
@@ -21,20 +23,28 @@ DEFAULT_DB = Path("dateline.duckdb")
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description="Dateline: offline news geoparsing.")
-    parser.add_argument("--model", help=f"spaCy pipeline to use (default: ${MODEL_ENV}, else the first installed of {', '.join(DEFAULT_MODELS)})")
+    parser.add_argument(
+        "--model",
+        help=f"spaCy pipeline to use (default: ${MODEL_ENV}, else the first installed of {', '.join(DEFAULT_MODELS)})",
+    )
     parser.add_argument("--processes", type=int, default=None, help="worker processes (default: one per core)")
     commands = parser.add_subparsers(dest="command", required=True)
 
     parse = commands.add_parser("parse", help="print JSON Lines, one article per line, with resolved mentions")
-    parse.add_argument("paths", nargs="+", type=Path, help="files or folders (.txt .md .html .json .jsonl .csv)")
+    _inputs(parse)
     parse.add_argument("--with-text", action="store_true", help="add the cleaned text the offsets refer to")
     parse.add_argument(
         "--all-toponyms", action="store_true", help="also demonyms and names inside organisation names, flagged"
     )
 
     ingest = commands.add_parser("ingest", help="parse into a DuckDB store (idempotent)")
-    ingest.add_argument("paths", nargs="+", type=Path)
-    ingest.add_argument("--db", type=Path, default=None, help="store file (default: dateline.duckdb)")
+    _inputs(ingest)
+    _store(ingest)
+
+    corrections = commands.add_parser("corrections", help="share a store's corrections as a CSV or JSON file")
+    corrections.add_argument("action", choices=("export", "import"))
+    corrections.add_argument("file", type=Path, help="corrections file (.csv or .json; columns in docs/contract.md)")
+    _store(corrections)
 
     evaluate = commands.add_parser("evaluate", help="score on a gold corpus (EUPEG protocol)")
     evaluate.add_argument("gold", type=Path, help="JSON Lines gold corpus")
@@ -45,6 +55,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _inputs(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "paths", nargs="+", type=Path,
+        help="files or folders (.txt .md .html .htm .json .jsonl .csv .warc .warc.gz .zip .tar.gz .rss .atom .xml)",
+    )  # fmt: skip
+    command.add_argument(
+        "--root", type=Path, default=None,
+        help="ingest root: article ids are paths relative to it (default: the working directory)",
+    )  # fmt: skip
+    command.add_argument(
+        "--corrections", type=Path, default=None, help="apply this corrections file (.csv or .json) to the output"
+    )
+
+
+def _store(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--db", type=Path, default=None, help="store file (default: dateline.duckdb)")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
@@ -53,8 +81,10 @@ def main(argv: list[str] | None = None) -> int:
             return _parse(args)
         if args.command == "ingest":
             return _ingest(args)
+        if args.command == "corrections":
+            return _corrections(args)
         return _evaluate(args)
-    except (ModelMissing, GazetteerError, StoreError) as error:
+    except (ModelMissing, GazetteerError, StoreError, CorrectionError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
 
@@ -83,15 +113,20 @@ def _parse(args: argparse.Namespace) -> int:
     from geo.input.read import ArticleStream
     from geo.parsing.pipeline import Geoparser
 
-    geoparser = Geoparser(model=args.model, options=Options(all_toponyms=args.all_toponyms), processes=args.processes)
-    stream = ArticleStream(args.paths)
+    fixes: list = []
     failed: list[InputProblem] = []
+    if args.corrections:
+        fixes, report = read_corrections(args.corrections)
+        failed += [InputProblem(str(args.corrections), problem) for problem in report.problems]
+    geoparser = Geoparser(model=args.model, options=Options(all_toponyms=args.all_toponyms), processes=args.processes)
+    stream = ArticleStream(args.paths, root=args.root)
     problems = _Problems(stream.problems, failed)
     for item in geoparser.parse(stream):
         problems.flush()
         if item.failed:
             failed.append(InputProblem(item.article.source, str(item.problem)))
             continue
+        item = apply_to_parsed(item, fixes)
         sys.stdout.write(json.dumps(article_json(item, with_text=args.with_text), ensure_ascii=False) + "\n")
         sys.stdout.flush()
     problems.flush()
@@ -103,21 +138,43 @@ def _ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from geo.parsing.pipeline import Geoparser
-    from geo.store.database import Store
     from geo.store.ingest import ingest_paths
 
-    store = Store(args.db or DEFAULT_DB)
+    store = Store(args.db or DEFAULT_DB, on_message=lambda line: print(line, file=sys.stderr))
+    refused: list[InputProblem] = []
+    if args.corrections:
+        imported = Corrections(store).import_file(args.corrections)
+        refused += [InputProblem(str(args.corrections), problem) for problem in imported.problems]
+        print(f"{args.corrections}: {imported.added} corrections added, {imported.unchanged} already stored", file=sys.stderr)
     geoparser = Geoparser(model=args.model, processes=args.processes)
     with tqdm(total=_estimated_articles(args.paths), unit="article", file=sys.stderr, smoothing=0.05) as bar:
         try:
-            report, problems = ingest_paths(args.paths, store, geoparser, on_parsed=lambda _: bar.update())
+            report, problems = ingest_paths(
+                args.paths, store, geoparser, root=args.root, on_parsed=lambda _: bar.update()
+            )
         except StoreBusy as error:
             print(f"error: {error} (articles stored before it are kept)", file=sys.stderr)
             return EXIT_FAILED
+    problems = refused + problems
     for problem in problems:
         print(f"skipped {problem}", file=sys.stderr)
     print(f"{store.path}: {report.summary()}; {len(problems)} inputs rejected", file=sys.stderr)
     return EXIT_REJECTED if problems else EXIT_OK
+
+
+def _corrections(args: argparse.Namespace) -> int:
+    """Export every correction of a store to a file, or import a file's into it."""
+    corrections = Corrections(Store(args.db or DEFAULT_DB))
+    if args.action == "export":
+        print(f"{args.file}: {corrections.export(args.file)} corrections written", file=sys.stderr)
+        return EXIT_OK
+    report = corrections.import_file(args.file)
+    for problem in report.problems:
+        print(f"skipped {problem}", file=sys.stderr)
+    for name in report.unused:
+        print(f"note: no stored article names {name!r} yet; its correction applies to later ones", file=sys.stderr)
+    print(f"{args.file}: {report.added} corrections added, {report.unchanged} already stored", file=sys.stderr)
+    return EXIT_REJECTED if report.problems else EXIT_OK
 
 
 def _estimated_articles(paths: list[Path]) -> int:

@@ -34,3 +34,7 @@ class Unreadable(DatelineError):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+class CorrectionError(DatelineError):
+    """A correction that cannot be made or read (no such mention, a bad file row, an unknown place kind)."""

@@ -32,9 +32,11 @@ import duckdb
 import pandas as pd
 
 from gazetteer import Place
+from gazetteer.normalize import name_key
 from geo.chunks import chunked
 from geo.errors import StoreBusy
 from geo.records import ParsedArticle
+from geo.store.effect import apply_in_transaction
 from geo.store.frames import (
     ADMIN1,
     ARTICLE_ID,
@@ -58,7 +60,7 @@ from geo.store.frames import (
     TITLE,
     URL,
 )
-from geo.store.schema import NEXT_GENERATION, PLACE_ARTICLES_OF, create_or_migrate, insert_terms
+from geo.store.schema import NEXT_GENERATION, create_or_migrate, insert_terms
 from geo.store.terms import terms
 
 logger = logging.getLogger(__name__)
@@ -73,7 +75,8 @@ ARTICLE_COLUMNS = (
 )  # fmt: skip
 SOURCE_COLUMNS = ("source_id", "article_id", "source", "added_at")
 MENTION_COLUMNS = (
-    "article_id", "start", "end", "text", "score", "match", "place_key", "sentence_start", "sentence_end",
+    "article_id", "start", "end", "text", "name_key", "score", "match", "place_key", "parsed_score", "parsed_match",
+    "parsed_place_key", "sentence_start", "sentence_end",
 )  # fmt: skip
 PLACE_COLUMNS = (
     "place_key", "name", "kind", "subkind", "country_code", "admin1", "lat", "lon", "population", "geonameid",
@@ -383,9 +386,10 @@ class Store:
             if m.place is not None:
                 batch.places[key] = m.place
             match = None if m.match is None else str(m.match)
-            batch.mentions.append(
-                (article.id, m.start, m.end, m.text, m.score, match, key, m.sentence_start, m.sentence_end)
-            )
+            batch.mentions.append((
+                article.id, m.start, m.end, m.text, name_key(m.text), m.score, match, key, m.score, match, key,
+                m.sentence_start, m.sentence_end,
+            ))  # fmt: skip
 
     def _write(self, db: duckdb.DuckDBPyConnection, batch: _Batch) -> None:
         """One transaction: remove what is replaced, re-key what moves, insert the new rows."""
@@ -410,7 +414,7 @@ class Store:
             _insert(db, "mentions", MENTION_COLUMNS, batch.mentions)
             db.execute("DELETE FROM places WHERE list_contains(?, place_key)", [list(batch.places)])
             _insert(db, "places", PLACE_COLUMNS, place_rows)
-            db.execute(PLACE_ARTICLES_OF, [written + list(batch.rekeyed.values())])
+            apply_in_transaction(db, written + list(batch.rekeyed.values()), fresh=True)
             insert_terms(db, batch.words)
             db.execute(NEXT_GENERATION)
             db.execute("COMMIT")

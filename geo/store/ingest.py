@@ -67,12 +67,16 @@ def ingest_paths(
     store: Store,
     geoparser: Geoparser,
     *,
+    root: str | Path | None = None,
     today: dt.date | None = None,
     on_parsed: Callable[[ParsedArticle], None] | None = None,
     batch: int = BATCH,
 ) -> tuple[IngestReport, list[InputProblem]]:
-    """Ingest files and folders; returns what was done and every input or article that was refused."""
-    stream = ArticleStream(paths, today=today, reference=store.reference_date())
+    """Ingest files and folders; returns what was done and every input or article that was refused.
+
+    :param root: the ingest root article ids are relative to (default: the working directory).
+    """
+    stream = ArticleStream(paths, root=root, today=today, reference=store.reference_date())
     problems: list[InputProblem] = []
     report = ingest_articles(stream, store, geoparser, problems=problems, on_parsed=on_parsed, batch=batch)
     date_undated(store, latest=today or dt.date.today())

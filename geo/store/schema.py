@@ -8,7 +8,13 @@ Tables (version 2):
 - ``article_sources``: every place an article was read from: its own id, plus any other file or
   row with the same content ("same content under two names is one article with both sources").
 - ``places``: the gazetteer places that mentions point to, keyed by ``place_key``.
-- ``mentions``: one row per recognised name; ``place_key`` is NULL for a name no place fits.
+- ``mentions``: one row per recognised name, with its folded ``name_key``: the place, score and
+  match in effect (``place_key`` NULL for a name no place fits, or that a reader marked "not a
+  place"), and the parser's own answer (``parsed_*``) that corrections are applied over, so undoing
+  one is exact.
+- ``corrections``: a reader's fixes: a name (in every article, in one article, or one mention) to
+  another place, or to none ("not a place"); applied at once and by every later write.
+- ``user_places``: places a reader added for names the gazetteer lacks (also in ``places``).
 - ``place_articles``: one row per (place, article): the article's date and outlet, the place's
   kind, the article's mentions of the place, the highest confidence step they reach and how many
   reach each step; the dashboard's map, table, counts and timeline are sums over it (maintained
@@ -31,6 +37,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from gazetteer.normalize import name_key
 from geo.chunks import chunked
 from geo.errors import StoreTooNew
 from geo.store.terms import term_hashes, terms
@@ -88,9 +95,13 @@ CREATE TABLE IF NOT EXISTS mentions (
     start INTEGER NOT NULL,
     "end" INTEGER NOT NULL,
     text VARCHAR NOT NULL,
+    name_key VARCHAR NOT NULL,
     score DOUBLE NOT NULL,
     match VARCHAR,
     place_key VARCHAR,
+    parsed_score DOUBLE NOT NULL,
+    parsed_match VARCHAR,
+    parsed_place_key VARCHAR,
     sentence_start INTEGER NOT NULL,
     sentence_end INTEGER NOT NULL,
     PRIMARY KEY (article_id, start)
@@ -107,6 +118,27 @@ CREATE TABLE IF NOT EXISTS place_articles (
     PRIMARY KEY (place_key, article_id)
 );
 CREATE TABLE IF NOT EXISTS article_terms (term BIGINT NOT NULL, article_id VARCHAR NOT NULL);
+CREATE SEQUENCE IF NOT EXISTS correction_ids;
+CREATE TABLE IF NOT EXISTS corrections (
+    id BIGINT PRIMARY KEY DEFAULT nextval('correction_ids'),
+    name VARCHAR NOT NULL,
+    name_key VARCHAR NOT NULL,
+    scope VARCHAR NOT NULL CHECK (scope IN ('name', 'article', 'mention')),
+    article_id VARCHAR,
+    start INTEGER,
+    from_place_key VARCHAR,
+    to_place_key VARCHAR,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS user_places (
+    place_key VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    country_code VARCHAR,
+    lat DOUBLE NOT NULL,
+    lon DOUBLE NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
 CREATE INDEX IF NOT EXISTS mentions_place ON mentions (place_key);
 CREATE INDEX IF NOT EXISTS place_articles_place ON place_articles (place_key);
 """
@@ -132,10 +164,8 @@ GROUP BY m.place_key, m.article_id
 NEXT_GENERATION = "UPDATE meta SET value = (value::BIGINT + 1)::VARCHAR WHERE key = 'generation'"
 """Marks a write: run in every write transaction, so readers' caches keyed by the generation refresh."""
 MAPPED_OF = """
-UPDATE articles a SET mapped = c.mapped
-FROM (SELECT article_id, count(*) AS mapped FROM mentions WHERE place_key IS NOT NULL AND list_contains(?, article_id)
-      GROUP BY article_id) c
-WHERE a.id = c.article_id
+UPDATE articles a SET mapped = (SELECT count(*) FROM mentions m WHERE m.article_id = a.id AND m.place_key IS NOT NULL)
+WHERE list_contains(?, a.id)
 """
 """Sets ``articles.mapped`` for the articles whose ids are the parameter."""
 
@@ -226,12 +256,18 @@ def _v1_to_v2(db: duckdb.DuckDBPyConnection) -> None:
         db.execute(
             """
             INSERT INTO mentions
-            SELECT i.new_id, m.start, m."end", m.text, m.score, m.match, m.place_key, m.sentence_start, m.sentence_end
+            SELECT i.new_id, m.start, m."end", m.text, '', m.score, m.match, m.place_key, m.score, m.match,
+                   m.place_key, m.sentence_start, m.sentence_end
             FROM mentions_v1 m JOIN id_map i ON i.old_id = m.article_id
             """
         )
         db.execute("INSERT INTO article_sources SELECT id, id, source, ingested_at FROM articles")
         db.execute("DROP TABLE mentions_v1")
+        names = db.execute("SELECT DISTINCT text FROM mentions").fetchall()
+        keys = pd.DataFrame([(text, name_key(text)) for (text,) in names], columns=["text", "name_key"])
+        db.register("name_keys", keys)
+        db.execute("UPDATE mentions m SET name_key = k.name_key FROM name_keys k WHERE k.text = m.text")
+        db.unregister("name_keys")
         db.execute("DROP TABLE articles_v1")
     finally:
         db.unregister("id_map")
