@@ -52,6 +52,8 @@ def article_json(parsed: ParsedArticle, *, with_text: bool = False) -> dict:
         "language": article.language,
         "mentions": [mention_json(m, parsed) for m in parsed.mentions],
     }
+    if parsed.note:
+        row["note"] = parsed.note
     if with_text:
         row["text"] = article.text
     return row
