@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import sys
@@ -127,6 +128,8 @@ def _parse(args: argparse.Namespace) -> int:
             failed.append(InputProblem(item.article.source, str(item.problem)))
             continue
         item = apply_to_parsed(item, fixes)
+        if not args.all_toponyms:
+            item = dataclasses.replace(item, mentions=tuple(m for m in item.mentions if m.place is not None))
         sys.stdout.write(json.dumps(article_json(item, with_text=args.with_text), ensure_ascii=False) + "\n")
         sys.stdout.flush()
     problems.flush()

@@ -162,7 +162,7 @@ def evaluate_corpus(
         for mode, score in scores.items():
             predicted = []
             for mention in parsed.mentions:
-                if mode == "places" and (mention.demonym or mention.nested):
+                if mention.place is None or (mode == "places" and (mention.demonym or mention.nested)):
                     continue
                 start, end = parsed.article.to_given(mention.start, mention.end)
                 place = mention.place

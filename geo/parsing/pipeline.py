@@ -149,8 +149,6 @@ def _mentions(
         toponym = resolution.toponym
         if (toponym.demonym or toponym.nested) and not options.all_toponyms:
             continue
-        if resolution.place is None:
-            continue
         sentence_start, sentence_end = sentences.around(toponym.start)
         mentions.append(
             Mention(
