@@ -9,6 +9,8 @@ reads the SQLite file: ``Gazetteer`` is the whole interface.
 
 from gazetteer.errors import (
     BadCoordinate,
+    BadCountry,
+    BadLimit,
     BadPlaceName,
     GazetteerCorrupt,
     GazetteerError,
@@ -26,6 +28,8 @@ __all__ = [
     "KINDS",
     "LISTED_NAME",
     "BadCoordinate",
+    "BadCountry",
+    "BadLimit",
     "BadPlaceName",
     "Candidate",
     "Gazetteer",

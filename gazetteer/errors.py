@@ -5,7 +5,10 @@ Bad arguments stay ``ValueError`` subclasses, so callers that caught ``ValueErro
 
 from __future__ import annotations
 
-__all__ = ["BadCoordinate", "BadPlaceName", "GazetteerCorrupt", "GazetteerError", "GazetteerMissing", "UnknownKind"]
+__all__ = [
+    "BadCoordinate", "BadCountry", "BadLimit", "BadPlaceName", "GazetteerCorrupt", "GazetteerError", "GazetteerMissing",
+    "UnknownKind",
+]  # fmt: skip
 
 
 class GazetteerError(Exception):
@@ -30,3 +33,11 @@ class BadCoordinate(GazetteerError, ValueError):
 
 class UnknownKind(GazetteerError, ValueError):
     """A kind filter naming a kind the gazetteer does not have (see ``KINDS``)."""
+
+
+class BadCountry(GazetteerError, ValueError):
+    """A country filter that is not ISO 3166-1 alpha-2 codes ("UA", or a list of them)."""
+
+
+class BadLimit(GazetteerError, ValueError):
+    """A result count outside what a lookup hands out (``lookup.MAX_LIMIT``)."""

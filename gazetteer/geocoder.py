@@ -8,7 +8,7 @@ from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-from gazetteer.errors import BadPlaceName
+from gazetteer.errors import BadCoordinate, BadPlaceName
 from gazetteer.lookup import Gazetteer
 from gazetteer.place import Candidate, Place
 
@@ -26,6 +26,26 @@ def _address(place: Place) -> str:
 
 def _location(place: Place, extra: dict) -> Location:
     return Location(_address(place), Point(place.lat, place.lon), {**place.to_dict(), **extra})
+
+
+def _coordinates(query: object) -> tuple[float, float]:
+    """Latitude and longitude of a reverse query as given (``Gazetteer.nearest`` checks their range;
+    geopy's ``Point`` would first normalise them)."""
+    if isinstance(query, Point):
+        return query.latitude, query.longitude
+    if isinstance(query, str):
+        parts = query.replace(";", ",").split(",")
+    elif isinstance(query, (tuple, list)):
+        parts = list(query)
+    else:
+        raise BadCoordinate(f"a point is a (latitude, longitude) pair, not {query!r}")
+    if len(parts) != 2:
+        raise BadCoordinate(f"a point is a (latitude, longitude) pair, not {query!r}")
+    try:
+        lat, lon = (float(part) for part in parts)
+    except (TypeError, ValueError) as error:
+        raise BadCoordinate(f"not a coordinate: {query!r}") from error
+    return lat, lon
 
 
 class OfflineGazetteer(Geocoder):
@@ -83,11 +103,16 @@ class OfflineGazetteer(Geocoder):
         country_codes: str | Iterable[str] | None = None,
         kind: str | Iterable[str] | None = "city",
     ) -> Location | list[Location] | None:
-        """The place(s) nearest to a point, nearest first (populated places by default)."""
-        point = Point(query)
+        """The place(s) nearest to a point, nearest first (populated places by default).
+
+        ``query`` is a ``Point``, a (latitude, longitude) pair or a "lat, lon" string; anything else,
+        or a point off the globe, raises ``BadCoordinate`` (geopy would quietly wrap longitude 181 to
+        -179 and read None as (0, 0)). ``limit`` is at most ``lookup.MAX_LIMIT`` (``BadLimit``).
+        """
+        lat, lon = _coordinates(query)
         nearest = self.gazetteer.nearest(
-            point.latitude,
-            point.longitude,
+            lat,
+            lon,
             kind=kind,
             country=country_codes,
             limit=1 if exactly_one else (limit or 5),

@@ -6,12 +6,21 @@ import math
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from gazetteer.errors import BadCoordinate, BadPlaceName, GazetteerCorrupt, GazetteerMissing, UnknownKind
+from gazetteer.errors import (
+    BadCoordinate,
+    BadCountry,
+    BadLimit,
+    BadPlaceName,
+    GazetteerCorrupt,
+    GazetteerMissing,
+    UnknownKind,
+)
 from gazetteer.geometry import haversine_km
 from gazetteer.normalize import FUZZY_MIN_LENGTH, MAX_NAME_LENGTH, name_key, skeleton, split_area_suffix
 from gazetteer.place import APPROXIMATE, EXACT_NAME, KINDS, MATCHES, Candidate, Match, Place, ProminentName
@@ -26,10 +35,8 @@ FUZZY_LIMIT = 5
 """Most spellings taken from the approximate tier."""
 CACHE_SIZE = 50_000
 """Looked-up keys whose candidates are kept in memory (news repeats its place names)."""
-NEAREST_BANDS_DEG = (0.25, 1.0, 4.0, 16.0, 64.0, 180.0)
-"""Half-widths of the latitude bands ``nearest`` scans in turn until it has enough places (180: everywhere)."""
-KM_PER_DEGREE = 111.0
-"""A degree of latitude, rounded down: a place within ``band * KM_PER_DEGREE`` lies inside the band."""
+MAX_LIMIT = 1_000
+"""Most places ``nearest`` hands out at once."""
 MAJOR_KINDS = ("country", "continent", "feature")
 MAJOR_SUBKINDS = ("admin1", "capital")
 """Places that are prominent whatever their population (features are our reviewed ones)."""
@@ -94,8 +101,18 @@ def _as_set(value: str | Iterable[str] | None, allowed: Iterable[str] | None = N
 
 
 def _countries(country: str | Iterable[str] | None) -> frozenset[str] | None:
-    countries = _as_set(country)
-    return frozenset(c.upper() for c in countries) if countries else countries
+    """A country filter as upper-case codes; ``BadCountry`` for anything but two-letter codes."""
+    if country is None:
+        return None
+    if isinstance(country, str):
+        codes = [country]
+    elif isinstance(country, Iterable):
+        codes = list(country)
+    else:
+        raise BadCountry(f"country must be an ISO 3166-1 alpha-2 code or a list of them, not {country!r}")
+    if not all(isinstance(code, str) and len(code) == 2 and code.isalpha() for code in codes):
+        raise BadCountry(f"not ISO 3166-1 alpha-2 codes: {codes!r}")
+    return frozenset(code.upper() for code in codes)
 
 
 def _marks(values: Iterable[object]) -> str:
@@ -118,6 +135,17 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.close()
         raise GazetteerCorrupt(f"{path} is not a built gazetteer: no table {', '.join(sorted(TABLES - tables))}")
     return db
+
+
+@dataclass(frozen=True, slots=True)
+class _Points:
+    """Every place's id, latitude, longitude, kind (index into ``KINDS``) and country code."""
+
+    ids: np.ndarray
+    lats: np.ndarray
+    lons: np.ndarray
+    kinds: np.ndarray
+    countries: np.ndarray
 
 
 class Gazetteer:
@@ -143,6 +171,7 @@ class Gazetteer:
             raise GazetteerCorrupt(f"{self.path} is not a built gazetteer: {error}") from error
         self._cache_size = cache_size
         self._cache: dict[tuple[str, bool | None], list[Candidate]] = {}
+        self._point_arrays: _Points | None = None
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> Gazetteer:
@@ -259,26 +288,40 @@ class Gazetteer:
 
         Raises ``BadCoordinate`` (a ValueError) for a point off the globe.
         """
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon)):
+            raise BadCoordinate(f"not a coordinate: ({lat!r}, {lon!r})")
         if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0) or math.isnan(lat + lon):
             raise BadCoordinate(f"not a coordinate: ({lat}, {lon})")
+        if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+            raise BadLimit(f"limit must be an integer from 1 to {MAX_LIMIT}, not {limit!r}")
         kinds = _as_set(kind, KINDS)
         countries = _countries(country)
-        scored: list[tuple[Place, float]] = []
-        for band in NEAREST_BANDS_DEG:
-            reach_km = band * KM_PER_DEGREE if band < 180.0 else math.inf
-            rows = self._db.execute(
-                f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.lat BETWEEN ? AND ?", (lat - band, lat + band)
-            )
-            places = [
-                place
-                for place in (Place(*row) for row in rows)
-                if (kinds is None or place.kind in kinds) and (countries is None or place.country_code in countries)
-            ]
-            distances = haversine_km(lat, lon, np.array([p.lat for p in places]), np.array([p.lon for p in places]))
-            scored = [(place, km) for place, km in zip(places, distances.tolist()) if km <= reach_km]
-            if len(scored) >= limit:
-                break
-        return sorted(scored, key=lambda item: item[1])[:limit]
+        points = self._points()
+        keep = np.ones(len(points.ids), dtype=bool)
+        if kinds is not None:
+            keep &= np.isin(points.kinds, [KINDS.index(k) for k in kinds])
+        if countries is not None:
+            keep &= np.isin(points.countries, sorted(countries))
+        ids, lats, lons = points.ids[keep], points.lats[keep], points.lons[keep]
+        if not len(ids):
+            return []
+        distances = np.atleast_1d(haversine_km(lat, lon, lats, lons))
+        count = min(limit, len(ids))
+        nearest = np.argpartition(distances, count - 1)[:count]
+        nearest = nearest[np.argsort(distances[nearest], kind="stable")]
+        return [(self.place(int(ids[i])), float(distances[i])) for i in nearest]
+
+    def _points(self) -> _Points:
+        """Every place's id, point, kind and country as arrays, read once (a few MB): ``nearest``
+        then measures every distance at once instead of scanning bands of rows."""
+        if self._point_arrays is None:
+            rows = self._db.execute("SELECT id, lat, lon, kind, coalesce(country_code, '') FROM places").fetchall()
+            ids, lats, lons, kinds, countries = zip(*rows)
+            self._point_arrays = _Points(
+                np.array(ids), np.array(lats), np.array(lons),
+                np.array([KINDS.index(kind) for kind in kinds], dtype=np.int8), np.array(countries),
+            )  # fmt: skip
+        return self._point_arrays
 
     def country(self, code: str) -> Place | None:
         """The country with this ISO 3166-1 alpha-2 code."""

@@ -292,7 +292,8 @@ def test_best_is_the_first_candidate_or_none(gazetteer: Gazetteer):
 
 
 def test_match_tiers_are_the_contract_strings(gazetteer: Gazetteer):
-    assert [m.value for m in Match] == ["name", "alias", "variant", "alternate", "area", "translit", "fuzzy", "demonym"]
+    contract = ["name", "alias", "variant", "alternate", "area", "translit", "fuzzy", "demonym", "corrected"]
+    assert [m.value for m in Match] == contract
     top = gazetteer.best("Kiev")
     assert top.match is Match.VARIANT and json.dumps({"match": top.match}) == '{"match": "variant"}'
     assert gazetteer.best("Kherson region").match is Match.AREA

@@ -7,7 +7,7 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from gazetteer import Gazetteer, OfflineGazetteer
+from gazetteer import BadCoordinate, BadCountry, BadLimit, Gazetteer, OfflineGazetteer
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +85,24 @@ def test_reverse_bad_point_is_a_clear_error(geolocator):
 def test_works_behind_geopys_rate_limiter(geolocator):
     geocode = RateLimiter(geolocator.geocode, min_delay_seconds=0)
     assert [geocode(name).raw["country_code"] for name in ("Kyiv", "Warsaw", "Minsk")] == ["UA", "PL", "BY"]
+
+
+@pytest.mark.parametrize("query", [None, (50.0, 181.0), "50.0, 181", (91.0, 0.0), "Kyiv", (50.0,), object()])
+def test_reverse_refuses_what_is_not_a_point(geolocator, query):
+    with pytest.raises(BadCoordinate):
+        geolocator.reverse(query)
+
+
+def test_bad_country_filters_and_limits_are_clear_errors(geolocator, gazetteer):
+    with pytest.raises(BadCountry):
+        geolocator.reverse((50.45, 30.52), country_codes=5)
+    with pytest.raises(BadCountry):
+        gazetteer.candidates("Kyiv", country=["Ukraine"])
+    with pytest.raises(BadLimit):
+        gazetteer.nearest(50.45, 30.52, limit=10**6)
+    assert "Kyiv" in [p.name for p, _ in gazetteer.nearest(50.45, 30.52, limit=5, country="ua")]
+
+
+def test_nearest_over_open_ocean_still_answers(gazetteer):
+    (place, km), *_ = gazetteer.nearest(-45.0, -130.0, kind="city", limit=2)
+    assert km > 1_000 and place.kind == "city"
