@@ -21,6 +21,7 @@ class Evidence(StrEnum):
     DEMONYM = "demonym"
     DATELINE = "dateline"
     QUALIFIER = "qualifier"
+    QUALIFIED = "qualified"
     LISTED_AREA = "listed area"
     ECHO = "echo"
     APPROXIMATE_SPELLING = "approximate spelling"
@@ -39,6 +40,8 @@ RECOGNITION_CONFIDENCE = MappingProxyType(
         Evidence.DATELINE: 0.8,
         # A country or region written after a place ("Louisville, Ky."); the comma can be a list's.
         Evidence.QUALIFIER: 0.8,
+        # A place NER missed, written before its region or country ("Reading, Pennsylvania"), which has it.
+        Evidence.QUALIFIED: 0.8,
         # A name of a list before a plural area word ("Donetsk and Luhansk regions") the gazetteer has.
         Evidence.LISTED_AREA: 0.8,
         # NER did not call it a place, but it names a place near one the article names.
@@ -64,7 +67,7 @@ class Toponym:
     end: int
     text: str
     label: str
-    """The NER label, or the rule that found it (DATELINE, QUALIFIER, LIST, TYPO)."""
+    """The NER label, or the rule that found it (DATELINE, QUALIFIER, QUALIFIED, LIST, TYPO)."""
     evidence: Evidence
     demonym: bool = False
     nested: bool = False
