@@ -21,6 +21,7 @@ from geo.parsing.vocabulary import (
     LEADING_WORDS,
     MAKER_IDS,
     ORG_WORDS,
+    PERSON_TITLES,
     STREET_WORDS,
     is_east_asian_family_name,
 )
@@ -108,14 +109,16 @@ def follows_family_name(span: Span, gazetteer: Gazetteer) -> bool:
         word = doc[start]
         if word.whitespace_ != " " or not _name_word(word.text):
             return False
-        if is_east_asian_family_name(word.text) and not (start > 0 and _name_word(doc[start - 1].text)):
+        if is_east_asian_family_name(word.text) and not (start > 0 and _inside_name(doc[start - 1])):
             return not _is_place_name(doc[start : span.end].text, gazetteer)
     return False
 
 
 def _inside_name(previous: Token) -> bool:
-    """Whether the word before a maker's name makes it part of a longer name ("Harrison Ford")."""
-    return _name_word(previous.text) and previous.lower_ not in LEADING_WORDS
+    """Whether the word before a name makes it part of a longer one ("Harrison Ford", "Robert Lee"), unlike
+    an article or a person's title ("The Toyota", "Premier Li Qiang")."""
+    word = previous.lower_.rstrip(".")
+    return _name_word(previous.text) and word not in LEADING_WORDS and word not in PERSON_TITLES
 
 
 def _name_word(text: str) -> bool:
