@@ -34,7 +34,7 @@ __all__ = ["Anchors", "anchor_places", "without_unbacked"]
 NEAR_KM = 50.0
 """How near a place must lie to a place the article names to be backed by it: a doubtful name's, or
 the place of an entity NER did not call one (an echo). Chosen on LGL (25 -> 50 km: 9 more true places,
-no more false), no change on TR-News."""
+2 more false), no change on TR-News."""
 CANDIDATES = 15
 """Gazetteer places of a doubtful name that are tried, most plausible first."""
 SYNTACTIC_EVIDENCE = frozenset(
