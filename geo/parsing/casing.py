@@ -59,12 +59,15 @@ def is_title_case_line(line: str, vocab: Vocab) -> bool:
     """Whether a line is a headline in Title Case: every word but the minor ones capitalised, at
     least ``MIN_HEADLINE_WORDS`` of them, and one at least a common word ("Prices"), so that a line
     of names ("Austria and Hungary") is not taken for one."""
-    words = [w for w in _WORD_RE.findall(line) if w.lower() not in MINOR_WORDS]
-    return (
-        len(words) >= MIN_HEADLINE_WORDS
-        and all(w[:1].isupper() for w in words)
-        and any(usually_not_a_name(vocab, w) for w in words if not w.isupper())
-    )
+    words = []
+    for match in _WORD_RE.finditer(line):
+        word = match.group()
+        if word.lower() in MINOR_WORDS:
+            continue
+        if not word[:1].isupper():
+            return False
+        words.append(word)
+    return len(words) >= MIN_HEADLINE_WORDS and any(usually_not_a_name(vocab, w) for w in words if not w.isupper())
 
 
 def title_case_lines(text: str, vocab: Vocab) -> list[tuple[int, int]]:

@@ -62,7 +62,9 @@ def _product_names(doc: Doc, gazetteer: Gazetteer) -> frozenset[str]:
     """Makers named with a model or a model year, and the models' names with every shorter start
     of them ("Samsung Galaxy S24" -> samsung, galaxy, galaxy s24)."""
     names: set[str] = set()
-    for index in np.flatnonzero(np.isin(doc.to_array(ORTH), MAKER_IDS)).tolist():
+    orths = doc.to_array(ORTH)
+    makers = MAKER_IDS.intersection(orths.tolist())
+    for index in np.flatnonzero(np.isin(orths, list(makers))).tolist() if makers else ():
         token = doc[index]
         if index > 0 and _inside_name(doc[index - 1]):
             continue

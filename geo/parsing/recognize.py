@@ -95,14 +95,14 @@ def find_toponyms(doc: Doc, gazetteer: Gazetteer) -> list[Toponym]:
     """Toponyms in a processed doc, in text order, without overlaps (listed areas first: they
     are the most specific reading of their span)."""
     text = doc.text  # spaCy rebuilds it (and doc.ents) on every access
-    entities = _entities(doc)
+    entities = _entities(doc, text)
     not_places = not_place_names(doc, entities, gazetteer)
     found = _from_entities(doc, entities, gazetteer, not_places)
     found += _from_datelines(doc, text, gazetteer)
     found += _qualifiers(doc, text, gazetteer, found)
     found += _qualified(doc, text, gazetteer, found)
     found += _misspellings(doc, found)
-    found = without_unbacked(doc, found, gazetteer)
+    found = without_unbacked(doc, text, found, gazetteer)
     listed = _listed_areas(doc, gazetteer)
     return [_with_full_stop(text, t, gazetteer.abbreviations) for t in _without_overlaps(listed + found)]
 
@@ -114,15 +114,15 @@ def _with_full_stop(text: str, toponym: Toponym, abbreviations: frozenset[str]) 
     return toponym
 
 
-def _entities(doc: Doc) -> list[Span]:
+def _entities(doc: Doc, text: str) -> list[Span]:
     """NER's entities less the numeric ones, each cut at blank lines: a name never runs from a
-    headline into the paragraph below it (a single line break may just wrap a line)."""
+    headline into the paragraph below it (a single line break may just wrap a line). ``text`` is the doc's."""
     entities = []
     for ent in doc.ents:
         if ent.label_ in NUMERIC_LABELS:
             continue
         start = ent.start
-        if "\n" in ent.text:
+        if "\n" in text[ent.start_char : ent.end_char]:
             for token in ent:
                 if token.is_space and token.text.count("\n") > 1:
                     if token.i > start:

@@ -100,9 +100,9 @@ def anchor_places(toponyms: Iterable[Toponym], gazetteer: Gazetteer) -> list[Pla
     return places
 
 
-def without_unbacked(doc: Doc, found: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:
-    """The toponyms less the doubtful ones the article does not back."""
-    doubtful = _doubtful(doc, found, gazetteer)
+def without_unbacked(doc: Doc, text: str, found: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:
+    """The toponyms less the doubtful ones the article does not back (``text`` is the doc's)."""
+    doubtful = _doubtful(doc, text, found, gazetteer)
     if not any(doubtful):
         return found
     anchors = Anchors.of((t for t, doubt in zip(found, doubtful) if not doubt), gazetteer)
@@ -116,7 +116,7 @@ def without_unbacked(doc: Doc, found: list[Toponym], gazetteer: Gazetteer) -> li
     return [t for t, doubt in zip(found, doubtful) if not (doubt and t.name.casefold() in unbacked)]
 
 
-def _doubtful(doc: Doc, found: list[Toponym], gazetteer: Gazetteer) -> list[bool]:
+def _doubtful(doc: Doc, text: str, found: list[Toponym], gazetteer: Gazetteer) -> list[bool]:
     """Which toponyms are one word whose capital says little (see the module's docstring)."""
     words = [
         t.text
@@ -129,7 +129,7 @@ def _doubtful(doc: Doc, found: list[Toponym], gazetteer: Gazetteer) -> list[bool
     vocab = doc.vocab
     flags = doc.to_array([ORTH, IS_LOWER, IS_ALPHA])
     lower_ids = set(flags[(flags[:, 1] == 1) & (flags[:, 2] == 1), 0].tolist())
-    headlines = title_case_lines(doc.text, vocab)
+    headlines = title_case_lines(text, vocab)
     return [
         word is not None
         and (

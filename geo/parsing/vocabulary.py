@@ -126,7 +126,7 @@ MAKERS = frozenset(
 Tucson", "Dodge Durango", "Samsung Galaxy", "Microsoft Surface"), and a maker named with a model or a
 model year ("a 2004 Toyota Camry") is the make, not the place, throughout that article ("the Toyota
 hit a tree"). Toyota, Honda, Lincoln, Plymouth, Pontiac and Nokia are also places."""
-MAKER_IDS = np.array([hash_string(word) for word in MAKERS], dtype=np.uint64)
+MAKER_IDS = frozenset(hash_string(word) for word in MAKERS)
 """spaCy's hashes of the makers' names, to find them in a doc's ORTH array."""
 
 EAST_ASIAN_FAMILY_NAMES = frozenset(
