@@ -7,7 +7,8 @@ capital or a city of at least ``MIN_POPULATION``) and is not a common English wo
 (wordfreq Zipf frequency below ``MAX_ZIPF``: "Western", "Do", "We" stay with NER, and so do
 London and Texas, which NER knows). NER then labels the rest of the sentence around it.
 It stays out of the way of names that are part of something longer ("Kharkiv Regional State
-Administration", "Russia Today") and of person names ("President Vladimir Putin").
+Administration", "Russia Today"), of person names ("President Vladimir Putin") and of news
+agencies and makers named like a place ("Xinhua", "Toyota").
 """
 
 from functools import lru_cache
@@ -19,7 +20,7 @@ from wordfreq import zipf_frequency
 
 from gazetteer import Gazetteer
 from gazetteer.normalize import is_latin, name_key
-from geo.parsing.vocabulary import after_title
+from geo.parsing.vocabulary import MAKERS, NEWS_AGENCIES, after_title
 
 __all__ = ["GazetteerRuler", "capitalised_runs", "make_gazetteer_ruler", "prominent_keys"]
 
@@ -31,6 +32,9 @@ STRONG_POPULATION = 100_000
 """A place this big (or a country, admin1 area, capital, feature) may also start a sentence."""
 SENTENCE_OPENERS = frozenset({".", "!", "?", ":", ";", "(", "—", "–", "-", "|"})
 """Tokens after which a capitalised word starts a sentence, a quote or a heading."""
+NOT_MARKED = frozenset(name_key(name) for name in NEWS_AGENCIES | MAKERS)
+"""Names the ruler leaves to NER although a prominent place has them: agencies and makers ("Xinhua",
+"SANA" read as Sanaa, "Toyota"), which NER knows as organisations."""
 CONNECTORS = frozenset({"of", "de", "del", "la", "le", "du", "upon", "on", "am", "an", "der", "-", "al", "el"})
 """Lower-case words inside a place name ("Sea of Azov", "Rostov-on-Don")."""
 
@@ -40,7 +44,7 @@ def prominent_keys(gazetteer: Gazetteer) -> dict[str, bool]:
     return {
         name.key: name.major or name.population >= STRONG_POPULATION
         for name in gazetteer.prominent_names(min_population=MIN_POPULATION)
-        if is_latin(name.key) and zipf_frequency(name.key, "en") < MAX_ZIPF
+        if is_latin(name.key) and zipf_frequency(name.key, "en") < MAX_ZIPF and name.key not in NOT_MARKED
     }
 
 
