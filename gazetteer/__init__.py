@@ -19,7 +19,7 @@ from gazetteer.errors import (
 )
 from gazetteer.geocoder import OfflineGazetteer
 from gazetteer.geometry import haversine_km, initial_bearing_deg
-from gazetteer.lookup import Gazetteer
+from gazetteer.lookup import Gazetteer, is_lookup_name
 from gazetteer.place import APPROXIMATE, EXACT_NAME, KINDS, LISTED_NAME, Candidate, Match, Place, ProminentName
 
 __all__ = [
@@ -42,5 +42,6 @@ __all__ = [
     "ProminentName",
     "UnknownKind",
     "haversine_km",
+    "is_lookup_name",
     "initial_bearing_deg",
 ]

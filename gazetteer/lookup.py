@@ -77,6 +77,13 @@ def prior_score(place: Place, match: Match, similarity: float = 100.0) -> float:
     return score + MATCH_BONUS[match] - (100.0 - similarity) / 10.0
 
 
+def is_lookup_name(name: object) -> bool:
+    """Whether a text can be looked up at all (``lookup_key`` would not refuse it): a string of at
+    most ``MAX_NAME_LENGTH`` characters without control characters. A parser asks this first: what
+    fails it (a navigation bar NER read as one name) is simply no place."""
+    return isinstance(name, str) and len(name) <= MAX_NAME_LENGTH and not _CONTROL_RE.search(name)
+
+
 def lookup_key(name: object) -> str:
     """Validate a looked-up name and return its key ("" for blank names).
 

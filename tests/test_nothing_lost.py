@@ -13,9 +13,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from spacy.tokens import Span
 
 import geo.parsing.pipeline as pipeline
 from geo.parsing.pipeline import Geoparser, parse_batch, pieces
+from geo.parsing.recognize import find_toponyms
 from geo.records import Article, content_hash
 from geo.store import schema
 from geo.store.database import Store
@@ -215,3 +217,11 @@ def test_a_store_whose_creation_fails_halfway_is_created_whole_next_time(tmp_pat
         Store(path)
     monkeypatch.undo()
     assert Store(path).counts() == {"articles": 0, "places": 0, "mentions": 0}
+
+
+def test_a_name_no_gazetteer_lookup_takes_is_simply_no_place(geoparser):
+    menu = " ".join(f"Region{i} News Sport Weather Travel Europe Asia Culture" for i in range(6))
+    doc = geoparser.nlp.make_doc(f"{menu} and Kharkiv")
+    doc.ents = [Span(doc, 0, len(doc) - 2, label="GPE"), Span(doc, len(doc) - 1, len(doc), label="GPE")]
+    assert len(doc.ents[0].text) > 200
+    assert [t.text for t in find_toponyms(doc, geoparser.gazetteer)] == ["Kharkiv"]

@@ -37,7 +37,17 @@ from rapidfuzz import fuzz, process
 from spacy.attrs import ENT_IOB, IS_TITLE, LENGTH, LOWER
 from spacy.tokens import Doc, Span
 
-from gazetteer import APPROXIMATE, EXACT_NAME, LISTED_NAME, Candidate, Gazetteer, Match, Place, haversine_km
+from gazetteer import (
+    APPROXIMATE,
+    EXACT_NAME,
+    LISTED_NAME,
+    Candidate,
+    Gazetteer,
+    Match,
+    Place,
+    haversine_km,
+    is_lookup_name,
+)
 from geo.parsing.names import follows_family_name, not_place_names, starts_with_family_name
 from geo.parsing.support import CANDIDATES, NEAR_KM, anchor_places, without_unbacked
 from geo.parsing.toponym import Evidence, Toponym
@@ -115,11 +125,12 @@ def _with_full_stop(text: str, toponym: Toponym, abbreviations: frozenset[str]) 
 
 
 def _entities(doc: Doc, text: str) -> list[Span]:
-    """NER's entities less the numeric ones, each cut at blank lines: a name never runs from a
-    headline into the paragraph below it (a single line break may just wrap a line). ``text`` is the doc's."""
+    """NER's entities less the numeric ones and those no name can be (a navigation bar read as one
+    entity: too long, control characters), each cut at blank lines: a name never runs from a headline
+    into the paragraph below it (a single line break may just wrap a line). ``text`` is the doc's."""
     entities = []
     for ent in doc.ents:
-        if ent.label_ in NUMERIC_LABELS:
+        if ent.label_ in NUMERIC_LABELS or not is_lookup_name(ent.text):
             continue
         start = ent.start
         if "\n" in text[ent.start_char : ent.end_char]:
@@ -357,6 +368,8 @@ def _listed_areas(doc: Doc, gazetteer: Gazetteer) -> list[Toponym]:
             if not name.text[:1].isupper() or not all(t.text[:1].isupper() for t in name):
                 break
             query = f"{name.text} {singular}"
+            if not is_lookup_name(query):
+                break
             best = gazetteer.best(query, kind="region", approximate=False)
             if best is None or best.match in APPROXIMATE:
                 break
