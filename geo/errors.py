@@ -25,3 +25,7 @@ class ModelMissing(DatelineError):
 
 class StoreTooNew(StoreError):
     """The store file was written by a newer Dateline: upgrade Dateline to open it."""
+
+
+class ClusterUnreachable(DatelineError):
+    """No Dask scheduler answered at the address given: start it (``dask scheduler``) or fix the address."""
