@@ -7,17 +7,28 @@ import dataclasses
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gazetteer.errors import GazetteerError
-from geo.errors import ModelMissing, StoreBusy, StoreError
+from geo.errors import ClusterUnreachable, ModelMissing, StoreBusy, StoreError
 from geo.parsing.nlp import DEFAULT_MODELS, MODEL_ENV
 from geo.parsing.pipeline import Options
 from geo.records import InputProblem
 
+if TYPE_CHECKING:
+    from geo.parsing.cluster import ClusterAddress, ClusterParser
+    from geo.parsing.pipeline import Geoparser
+
 EXIT_OK, EXIT_FAILED, EXIT_REJECTED = 0, 1, 2
 """Everything parsed; the run could not go on (no model, no gazetteer, store busy); some inputs rejected."""
 DEFAULT_DB = Path("dateline.duckdb")
+DASK_HELP = (
+    "parse on a Dask cluster: a scheduler's address (tcp://host:8786), or local[:N] for N worker processes"
+    " started here (default: one per core)"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,10 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     parse.add_argument(
         "--all-toponyms", action="store_true", help="also demonyms and names inside organisation names, flagged"
     )
+    parse.add_argument("--dask", metavar="ADDRESS", type=_cluster_address, help=DASK_HELP)
 
     ingest = commands.add_parser("ingest", help="parse into a DuckDB store (idempotent)")
     ingest.add_argument("paths", nargs="+", type=Path)
     ingest.add_argument("--db", type=Path, default=None, help="store file (default: dateline.duckdb)")
+    ingest.add_argument("--dask", metavar="ADDRESS", type=_cluster_address, help=DASK_HELP)
 
     evaluate = commands.add_parser("evaluate", help="score on a gold corpus (EUPEG protocol)")
     evaluate.add_argument("gold", type=Path, help="JSON Lines gold corpus")
@@ -46,8 +59,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _cluster_address(text: str) -> ClusterAddress:
+    """``--dask``'s value, checked (Dask is imported only when the option is given)."""
+    from geo.parsing.cluster import ClusterAddress
+
+    try:
+        return ClusterAddress.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "dask", None) is not None and args.processes is not None:
+        parser.error("--processes sets local worker processes; with --dask, give their number as local:N")
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     try:
         if args.command == "parse":
@@ -55,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "ingest":
             return _ingest(args)
         return _evaluate(args)
-    except (ModelMissing, GazetteerError, StoreError) as error:
+    except (ModelMissing, GazetteerError, StoreError, ClusterUnreachable) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
 
@@ -78,24 +104,37 @@ class _Problems:
         return sum(len(problems) for problems in self.lists)
 
 
+@contextmanager
+def _geoparser(args: argparse.Namespace, options: Options = Options()) -> Iterator[Geoparser | ClusterParser]:
+    """The parser of this run: worker processes here, or a Dask cluster (``--dask``) until the run ends."""
+    if args.dask is None:
+        from geo.parsing.pipeline import Geoparser
+
+        yield Geoparser(model=args.model, options=options, processes=args.processes)
+        return
+    from geo.parsing.cluster import ClusterParser, connect
+
+    with connect(args.dask) as client:
+        yield ClusterParser(client, model=args.model, options=options)
+
+
 def _parse(args: argparse.Namespace) -> int:
     """Each article's line is written as soon as it is parsed: memory stays flat in corpus size."""
     from geo.contract import article_json
     from geo.input.read import ArticleStream
-    from geo.parsing.pipeline import Geoparser
 
-    geoparser = Geoparser(model=args.model, options=Options(all_toponyms=args.all_toponyms), processes=args.processes)
     stream = ArticleStream(args.paths)
     failed: list[InputProblem] = []
     problems = _Problems(stream.problems, failed)
-    for item in geoparser.parse(stream):
-        problems.flush()
-        if item.failed:
-            failed.append(InputProblem(item.article.source, str(item.problem)))
-            continue
-        dated = dataclasses.replace(item, article=stream.dated(item.article))
-        sys.stdout.write(json.dumps(article_json(dated, with_text=args.with_text), ensure_ascii=False) + "\n")
-        sys.stdout.flush()
+    with _geoparser(args, Options(all_toponyms=args.all_toponyms)) as geoparser:
+        for item in geoparser.parse(stream):
+            problems.flush()
+            if item.failed:
+                failed.append(InputProblem(item.article.source, str(item.problem)))
+                continue
+            dated = dataclasses.replace(item, article=stream.dated(item.article))
+            sys.stdout.write(json.dumps(article_json(dated, with_text=args.with_text), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
     problems.flush()
     return EXIT_REJECTED if problems.count else EXIT_OK
 
@@ -104,13 +143,14 @@ def _ingest(args: argparse.Namespace) -> int:
     """A progress bar (articles, rate, ETA), then a line per refused input and one for what was stored."""
     from tqdm import tqdm
 
-    from geo.parsing.pipeline import Geoparser
     from geo.store.database import Store
     from geo.store.ingest import ingest_paths
 
     store = Store(args.db or DEFAULT_DB)
-    geoparser = Geoparser(model=args.model, processes=args.processes)
-    with tqdm(total=_estimated_articles(args.paths), unit="article", file=sys.stderr, smoothing=0.05) as bar:
+    with (
+        _geoparser(args) as geoparser,
+        tqdm(total=_estimated_articles(args.paths), unit="article", file=sys.stderr, smoothing=0.05) as bar,
+    ):
         try:
             report, problems = ingest_paths(args.paths, store, geoparser, on_parsed=lambda _: bar.update())
         except StoreBusy as error:
