@@ -196,7 +196,8 @@ def _local_parse(corpus: Path, geoparser) -> list[dict]:
     """What ``python -m geo parse --with-text`` prints for the corpus, parsed by the local parser."""
     stream = ArticleStream([corpus])
     parsed = [item for item in geoparser.parse(stream) if not item.failed]
-    return [article_json(dataclasses.replace(item, article=stream.dated(item.article)), with_text=True) for item in parsed]
+    dated = [dataclasses.replace(item, article=stream.dated(item.article)) for item in parsed]
+    return [article_json(item, with_text=True) for item in dated]
 
 
 def test_parse_on_the_cluster_prints_what_a_local_parse_prints_in_input_order(client, corpus, geoparser, capsys):
