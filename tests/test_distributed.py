@@ -20,6 +20,7 @@ from distributed import WorkerPlugin
 import geo.parsing.cluster as cluster
 from geo.__main__ import main
 from geo.contract import article_json
+from geo.errors import ModelMissing
 from geo.input.read import ArticleStream
 from geo.parsing.cluster import KILLED, ClusterAddress, ClusterParser, connect
 from geo.parsing.pipeline import parse_batch
@@ -210,6 +211,29 @@ def test_parse_on_the_cluster_prints_what_a_local_parse_prints_in_input_order(cl
     assert all(text[m["start"] - 1 : m["end"] - 1] == m["text"] for text, m in mentions)
 
 
+def test_a_worker_without_the_model_stops_the_run_before_any_article_is_sent(client):
+    with pytest.raises(ModelMissing, match="no_such_pipeline"):
+        ClusterParser(client, model="no_such_pipeline")
+
+
+def test_the_client_reads_ahead_only_a_bounded_window_of_partitions(client):
+    pulled = []
+
+    def articles():
+        for i in range(60):
+            pulled.append(i)
+            yield _article(f"w{i}", _story(i))
+
+    parser = ClusterParser(client, partition=2)
+    window = cluster.WINDOW_PER_THREAD * sum(client.nthreads().values())
+    results = parser.parse(articles())
+    first = next(results)
+    assert first.article.id == "w0" and first.mentions
+    assert len(pulled) <= (window + 1) * 2
+    results.close()  # the partitions still in flight are cancelled
+    assert len(pulled) < 60
+
+
 def test_a_worker_killed_mid_run_loses_nothing(client, corpus, local_store, tmp_path):
     marker = tmp_path / "kill-once"
     marker.touch()
@@ -228,8 +252,8 @@ def test_a_worker_killed_mid_run_loses_nothing(client, corpus, local_store, tmp_
 
 
 def test_an_article_that_kills_every_worker_costs_only_itself(client, geoparser):
-    articles = [_article(f"n{i}", _story(i)) for i in range(7)]
-    articles[5] = _article("n5", "A poisoned text about Lyon.")
+    articles = [_article(f"n{i}", _story(i)) for i in range(6)]
+    articles.append(_article("n6", "A poisoned text about Lyon."))  # last: no article waits for a restarted worker
     client.register_plugin(_Deadly("poisoned"))
     allowed = client.run_on_scheduler(_set_allowed_failures, 0)  # a task's first death is final: fewer restarts
     try:
@@ -238,6 +262,5 @@ def test_an_article_that_kills_every_worker_costs_only_itself(client, geoparser)
         client.run_on_scheduler(_set_allowed_failures, allowed)
         client.unregister_worker_plugin(_Deadly.name)
     assert [p.article.id for p in parsed] == [a.id for a in articles]
-    assert [p.article.id for p in parsed if p.failed] == ["n5"] and parsed[5].problem == KILLED
-    expected = list(geoparser.parse(articles[:5] + articles[6:]))
-    assert parsed[:5] + parsed[6:] == expected
+    assert [p.article.id for p in parsed if p.failed] == ["n6"] and parsed[6].problem == KILLED
+    assert parsed[:6] == list(geoparser.parse(articles[:6]))
