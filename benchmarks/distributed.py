@@ -150,6 +150,9 @@ def _print_scaling(one: float, two: float) -> None:
     _line("speedup S(2), 2 workers / 1 worker", f"{speedup:.2f}", "2.00 (ideal)")
     _line("efficiency S(2) / 2", f"{speedup / 2:.0%}", "none (reported)")
     _line("parallel fraction p", f"{fraction:.2f}", "1.00 (ideal)")
+    if not 0 < fraction <= 1:
+        print("  (a speedup outside 1..2 is noise, see the cores used by OTHER processes: no law to extrapolate)")
+        return
     for n in PREDICTED:
         predicted = amdahl_speedup(fraction, n)
         _line(f"predicted speedup, {n} workers", f"{predicted:.2f} ({predicted * one:,.0f} art/s)", f"{n} (ideal)")

@@ -62,7 +62,7 @@ LOCAL_CONFIG = {
     "distributed.worker.profile.enabled": False,
 }
 """Dask settings of a local cluster's workers: glibc's own malloc thresholds (Dask's 64 KiB trim
-threshold sends spaCy's arrays through mmap, 30 times the page faults and about 20% more CPU), and
+threshold sends spaCy's arrays through mmap: 25 times the page faults, about 20% more CPU), and
 no sampling profiler (it feeds the Dask dashboard, which a local cluster here does not serve)."""
 KILLED = "a Dask worker died each time it parsed this article"
 
