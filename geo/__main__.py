@@ -7,19 +7,30 @@ import dataclasses
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gazetteer.errors import GazetteerError
-from geo.errors import CorrectionError, ModelMissing, StoreBusy, StoreError
+from geo.errors import ClusterUnreachable, CorrectionError, ModelMissing, StoreBusy, StoreError
 from geo.parsing.nlp import DEFAULT_MODELS, MODEL_ENV
 from geo.parsing.pipeline import Options
 from geo.records import InputProblem
 from geo.store.corrections import Corrections, apply_to_parsed, read_corrections
 from geo.store.database import Store
 
+if TYPE_CHECKING:
+    from geo.parsing.cluster import ClusterAddress, ClusterParser
+    from geo.parsing.pipeline import Geoparser
+
 EXIT_OK, EXIT_FAILED, EXIT_REJECTED = 0, 1, 2
 """Everything parsed; the run could not go on (no model, no gazetteer, store busy); some inputs rejected."""
 DEFAULT_DB = Path("dateline.duckdb")
+DASK_HELP = (
+    "parse on a Dask cluster: a scheduler's address (tcp://host:8786), or local[:N] for N worker processes"
+    " started here (default: one per core)"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -68,6 +79,17 @@ def _inputs(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--corrections", type=Path, default=None, help="apply this corrections file (.csv or .json) to the output"
     )
+    command.add_argument("--dask", metavar="ADDRESS", type=_cluster_address, help=DASK_HELP)
+
+
+def _cluster_address(text: str) -> ClusterAddress:
+    """``--dask``'s value, checked (Dask is imported only when the option is given)."""
+    from geo.parsing.cluster import ClusterAddress
+
+    try:
+        return ClusterAddress.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
 
 
 def _store(command: argparse.ArgumentParser) -> None:
@@ -75,7 +97,10 @@ def _store(command: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "dask", None) is not None and args.processes is not None:
+        parser.error("--processes sets local worker processes; with --dask, give their number as local:N")
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     try:
         if args.command == "parse":
@@ -85,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "corrections":
             return _corrections(args)
         return _evaluate(args)
-    except (ModelMissing, GazetteerError, StoreError, CorrectionError) as error:
+    except (ModelMissing, GazetteerError, StoreError, CorrectionError, ClusterUnreachable) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
 
@@ -108,30 +133,43 @@ class _Problems:
         return sum(len(problems) for problems in self.lists)
 
 
+@contextmanager
+def _geoparser(args: argparse.Namespace, options: Options = Options()) -> Iterator[Geoparser | ClusterParser]:
+    """The parser of this run: worker processes here, or a Dask cluster (``--dask``) until the run ends."""
+    if args.dask is None:
+        from geo.parsing.pipeline import Geoparser
+
+        yield Geoparser(model=args.model, options=options, processes=args.processes)
+        return
+    from geo.parsing.cluster import ClusterParser, connect
+
+    with connect(args.dask) as client:
+        yield ClusterParser(client, model=args.model, options=options)
+
+
 def _parse(args: argparse.Namespace) -> int:
     """Each article's line is written as soon as it is parsed: memory stays flat in corpus size."""
     from geo.contract import article_json
     from geo.input.read import ArticleStream
-    from geo.parsing.pipeline import Geoparser
 
     fixes: list = []
     failed: list[InputProblem] = []
     if args.corrections:
         fixes, report = read_corrections(args.corrections)
         failed += [InputProblem(str(args.corrections), problem) for problem in report.problems]
-    geoparser = Geoparser(model=args.model, options=Options(all_toponyms=args.all_toponyms), processes=args.processes)
     stream = ArticleStream(args.paths, root=args.root)
     problems = _Problems(stream.problems, failed)
-    for item in geoparser.parse(stream):
-        problems.flush()
-        if item.failed:
-            failed.append(InputProblem(item.article.source, str(item.problem)))
-            continue
-        item = apply_to_parsed(item, fixes)
-        if not args.all_toponyms:
-            item = dataclasses.replace(item, mentions=tuple(m for m in item.mentions if m.place is not None))
-        sys.stdout.write(json.dumps(article_json(item, with_text=args.with_text), ensure_ascii=False) + "\n")
-        sys.stdout.flush()
+    with _geoparser(args, Options(all_toponyms=args.all_toponyms)) as geoparser:
+        for item in geoparser.parse(stream):
+            problems.flush()
+            if item.failed:
+                failed.append(InputProblem(item.article.source, str(item.problem)))
+                continue
+            item = apply_to_parsed(item, fixes)
+            if not args.all_toponyms:
+                item = dataclasses.replace(item, mentions=tuple(m for m in item.mentions if m.place is not None))
+            sys.stdout.write(json.dumps(article_json(item, with_text=args.with_text), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
     problems.flush()
     return EXIT_REJECTED if problems.count else EXIT_OK
 
@@ -140,7 +178,6 @@ def _ingest(args: argparse.Namespace) -> int:
     """A progress bar (articles, rate, ETA), then a line per refused input and one for what was stored."""
     from tqdm import tqdm
 
-    from geo.parsing.pipeline import Geoparser
     from geo.store.ingest import ingest_paths
 
     store = Store(args.db or DEFAULT_DB, on_message=lambda line: print(line, file=sys.stderr))
@@ -148,9 +185,12 @@ def _ingest(args: argparse.Namespace) -> int:
     if args.corrections:
         imported = Corrections(store).import_file(args.corrections)
         refused += [InputProblem(str(args.corrections), problem) for problem in imported.problems]
-        print(f"{args.corrections}: {imported.added} corrections added, {imported.unchanged} already stored", file=sys.stderr)
-    geoparser = Geoparser(model=args.model, processes=args.processes)
-    with tqdm(total=_estimated_articles(args.paths), unit="article", file=sys.stderr, smoothing=0.05) as bar:
+        added = f"{imported.added} corrections added, {imported.unchanged} already stored"
+        print(f"{args.corrections}: {added}", file=sys.stderr)
+    with (
+        _geoparser(args) as geoparser,
+        tqdm(total=_estimated_articles(args.paths), unit="article", file=sys.stderr, smoothing=0.05) as bar,
+    ):
         try:
             report, problems = ingest_paths(
                 args.paths, store, geoparser, root=args.root, on_parsed=lambda _: bar.update()

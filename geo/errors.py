@@ -38,3 +38,7 @@ class Unreadable(DatelineError):
 
 class CorrectionError(DatelineError):
     """A correction that cannot be made or read (no such mention, a bad file row, an unknown place kind)."""
+
+
+class ClusterUnreachable(DatelineError):
+    """No Dask scheduler answered at the address given: start it (``dask scheduler``) or fix the address."""

@@ -6,4 +6,6 @@
     resolve     one gazetteer place per toponym, with the article as context
     sentences   the sentence around a mention
     pipeline    ``parse_batch`` and ``Geoparser``: articles in, parsed articles out
+    cluster     ``ClusterParser``: ``parse_batch`` over partitions on a Dask cluster
+    tables      a partition's parsed articles as an Arrow table (what a cluster worker sends back)
 """

@@ -2,7 +2,7 @@
 
 ``parse_batch`` is a pure function of its inputs plus the loaded model and gazetteer, so it can
 be mapped over worker processes here (``Geoparser``) and over partitions of a Dask cluster
-(``geo.store.distributed``).
+(``geo.parsing.cluster``).
 
 One article never stops the others: an exception while recognising or resolving one article
 becomes that article's ``problem`` (stage and reason) and the batch goes on; a text longer than
