@@ -172,3 +172,18 @@ def test_materials_named_like_towns_are_not_places(geoparser):
 )
 def test_an_aircraft_named_like_a_town(geoparser):
     assert "Concord" not in _mentions(geoparser, "Two Concord jets were towed onto the runway for the museum ceremony.")
+
+
+def test_the_rulers_names_are_built_once_per_gazetteer_and_read_back(gazetteer, tmp_path, monkeypatch):
+    from geo.parsing import ruler
+
+    monkeypatch.setenv("DATELINE_CACHE_DIR", str(tmp_path))
+    built = ruler.cached_prominent_keys(gazetteer)
+    (cached,) = tmp_path.glob("ruler-*.json")
+    assert built == ruler.prominent_keys(gazetteer) and built["kharkiv"] is True
+    monkeypatch.setattr(ruler, "prominent_keys", lambda _: pytest.fail("built again instead of read"))
+    assert ruler.cached_prominent_keys(gazetteer) == built
+    cached.write_text("{broken", encoding="utf-8")
+    monkeypatch.undo()
+    monkeypatch.setenv("DATELINE_CACHE_DIR", str(tmp_path))
+    assert ruler.cached_prominent_keys(gazetteer) == built  # a damaged cache is rebuilt

@@ -11,18 +11,29 @@ Administration", "Russia Today"), of person names ("President Vladimir Putin") a
 agencies and makers named like a place ("Xinhua", "Toyota").
 """
 
+import hashlib
+import json
+import logging
+import os
+import tempfile
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 
 from spacy.attrs import ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from wordfreq import zipf_frequency
 
+import geo.parsing.vocabulary
 from gazetteer import Gazetteer
+from gazetteer.build import cache_dir
 from gazetteer.normalize import is_latin, name_key
 from geo.parsing.vocabulary import MAKERS, NEWS_AGENCIES, after_title
 
-__all__ = ["GazetteerRuler", "capitalised_runs", "make_gazetteer_ruler", "prominent_keys"]
+__all__ = ["GazetteerRuler", "cached_prominent_keys", "capitalised_runs", "make_gazetteer_ruler", "prominent_keys"]
+
+logger = logging.getLogger(__name__)
 
 MIN_POPULATION = 15_000
 """Least population of a place the ruler marks (countries, continents, features, admin1 areas, capitals: any)."""
@@ -46,6 +57,37 @@ def prominent_keys(gazetteer: Gazetteer) -> dict[str, bool]:
         for name in gazetteer.prominent_names(min_population=MIN_POPULATION)
         if is_latin(name.key) and zipf_frequency(name.key, "en") < MAX_ZIPF and name.key not in NOT_MARKED
     }
+
+
+def cached_prominent_keys(gazetteer: Gazetteer) -> dict[str, bool]:
+    """``prominent_keys``, computed once per gazetteer build and kept beside it (building them reads
+    every name of the gazetteer and asks wordfreq about each: ~4 s, at every start otherwise).
+
+    The cache file is named by a fingerprint of what the keys depend on: the gazetteer's own
+    fingerprint, the wordfreq version and this module's and the word lists' code.
+    """
+    path = cache_dir() / f"ruler-{_fingerprint(gazetteer)}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    keys = prominent_keys(gazetteer)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(keys, out)
+    os.replace(temporary, path)
+    logger.debug("ruler keys cached in %s", path)
+    return keys
+
+
+def _fingerprint(gazetteer: Gazetteer) -> str:
+    digest = hashlib.sha256()
+    digest.update(gazetteer.meta().get("fingerprint", str(gazetteer.path)).encode())
+    digest.update(metadata.version("wordfreq").encode())
+    for module in (__file__, geo.parsing.vocabulary.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -122,4 +164,4 @@ class GazetteerRuler:
 def make_gazetteer_ruler(nlp: Language, name: str, gazetteer_path: str) -> GazetteerRuler:
     """Factory: the ruler over the gazetteer at ``gazetteer_path`` (the cached build when empty)."""
     with Gazetteer.open(gazetteer_path or None) as gazetteer:
-        return GazetteerRuler(prominent_keys(gazetteer))
+        return GazetteerRuler(cached_prominent_keys(gazetteer))
