@@ -323,3 +323,10 @@ def test_a_problem_is_one_line_whatever_its_name_holds(tmp_path: Path) -> None:
     (problem,) = read_inputs([tmp_path], root=tmp_path)
     assert str(problem) == "evil\\nname\\x1b[31m.pdf: unsupported file type .pdf"
     assert "\n" not in str(InputProblem("a.jsonl#3", "malformed JSON:\nExpecting value"))
+
+
+def test_a_short_english_text_is_not_set_aside_as_another_language() -> None:
+    from geo.input.language import detect_language
+
+    assert detect_language("Shelling hit Poltava on Sunday.") in (None, "en")
+    assert detect_language("Die Lage in Charkiw bleibt angespannt, sagte der Bürgermeister am Montag.") == "de"
