@@ -103,6 +103,21 @@ def _marks(values: Iterable[object]) -> str:
     return f"({', '.join('?' for _ in values)})"
 
 
+def _longitude_ranges(lat: float, lon: float, band: float) -> list[tuple[float, float]] | None:
+    """Longitude ranges holding every point within ``band`` degrees of arc of (lat, lon), split
+    at the antimeridian; None when that is every longitude (near a pole, or a wide band)."""
+    reach = math.sin(math.radians(min(band, 90.0))) / max(math.cos(math.radians(lat)), 1e-12)
+    if band >= 90.0 or reach >= 1.0:
+        return None
+    width = math.degrees(math.asin(reach))
+    low, high = lon - width, lon + width
+    if low < -180.0:
+        return [(low + 360.0, 180.0), (-180.0, high)]
+    if high > 180.0:
+        return [(low, 180.0), (-180.0, high - 360.0)]
+    return [(low, high)]
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     """Open a built gazetteer file read-only, checking that it is one."""
     if not path.is_file():
@@ -265,24 +280,26 @@ class Gazetteer:
         """
         if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0) or math.isnan(lat + lon):
             raise BadCoordinate(f"not a coordinate: ({lat}, {lon})")
-        kinds = _as_set(kind, KINDS)
-        countries = _countries(country)
-        scored: list[tuple[Place, float]] = []
+        kinds = sorted(_as_set(kind, KINDS) or KINDS)
+        countries = sorted(_countries(country) or ())
         for band in NEAREST_BANDS_DEG:
             reach_km = band * KM_PER_DEGREE if band < 180.0 else math.inf
-            rows = self._db.execute(
-                f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.lat BETWEEN ? AND ?", (lat - band, lat + band)
-            )
-            places = [
-                place
-                for place in (Place(*row) for row in rows)
-                if (kinds is None or place.kind in kinds) and (countries is None or place.country_code in countries)
-            ]
-            distances = haversine_km(lat, lon, np.array([p.lat for p in places]), np.array([p.lon for p in places]))
-            scored = [(place, km) for place, km in zip(places, distances.tolist()) if km <= reach_km]
-            if len(scored) >= limit:
-                break
-        return sorted(scored, key=lambda item: item[1])[:limit]
+            where = [f"p.lat BETWEEN ? AND ? AND +p.kind IN {_marks(kinds)}"]
+            values: list[object] = [lat - band, lat + band, *kinds]
+            if countries:
+                where.append(f"+p.country_code IN {_marks(countries)}")
+                values += countries
+            if (ranges := _longitude_ranges(lat, lon, band)) is not None:
+                where.append("(" + " OR ".join("p.lon BETWEEN ? AND ?" for _ in ranges) + ")")
+                values += [bound for pair in ranges for bound in pair]
+            rows = self._db.execute(f"SELECT p.id, p.lat, p.lon FROM places p WHERE {' AND '.join(where)}", values)
+            points = np.array(rows.fetchall(), dtype=float).reshape(-1, 3)
+            distances = haversine_km(lat, lon, points[:, 1], points[:, 2])
+            within = np.flatnonzero(distances <= reach_km)
+            if len(within) >= limit or band == NEAREST_BANDS_DEG[-1]:
+                nearest = within[np.argsort(distances[within], kind="stable")[:limit]]
+                return [(self.place(int(points[i, 0])), float(distances[i])) for i in nearest]
+        return []
 
     def country(self, code: str) -> Place | None:
         """The country with this ISO 3166-1 alpha-2 code."""

@@ -21,3 +21,8 @@ class StoreBusy(StoreError):
 
 class ModelMissing(DatelineError):
     """No spaCy pipeline of the name asked for (or none of the defaults) is installed."""
+
+
+class RankerInvalid(DatelineError):
+    """The ranker file is missing, unreadable, or was fitted for other features: refit it
+    (``python -m geo fit``) or point ``--weights`` at one that fits this code."""

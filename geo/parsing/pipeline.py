@@ -10,7 +10,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from spacy.language import Language
 from gazetteer import Gazetteer
 from geo.chunks import chunked
 from geo.parsing.nlp import load_nlp
+from geo.parsing.ranker import load_ranker
 from geo.parsing.recognize import find_toponyms
 from geo.parsing.resolve import resolve
 from geo.parsing.sentences import Sentences
@@ -36,14 +37,19 @@ WINDOW_PER_PROCESS = 2
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """What counts as a mention.
+    """What counts as a mention, and what resolution knows beyond the text.
 
     The product maps places; ``all_toponyms`` also returns what geoparsing gold standards count
     as toponyms: demonyms ("Russian" -> Russia) and names nested in organisation names
-    ("Norfolk" in "Norfolk High School"), each flagged.
+    ("Norfolk" in "Norfolk High School"), each flagged, and names no gazetteer place fits well
+    enough (with no place). ``focus``: ISO codes of the countries the news is about (their
+    places get the ranker's fitted focus weight; none by default). ``weights``: a ranker file
+    other than the committed one (``python -m geo fit``).
     """
 
     all_toponyms: bool = False
+    focus: frozenset[str] = field(default_factory=frozenset)
+    weights: Path | None = None
 
 
 def parse_batch(
@@ -51,15 +57,14 @@ def parse_batch(
 ) -> list[ParsedArticle]:
     """Recognise and resolve the places of a batch of articles."""
     parsed = []
+    ranker = load_ranker(options.weights)
     for article, doc in zip(articles, nlp.pipe((a.text for a in articles), batch_size=BATCH_SIZE)):
         toponyms = find_toponyms(doc, gazetteer)
         sentences = Sentences(article.text)
         mentions = []
-        for resolution in resolve(article.text, toponyms, gazetteer):
+        for resolution in resolve(article.text, toponyms, gazetteer, ranker=ranker, focus=options.focus):
             toponym = resolution.toponym
-            if (toponym.demonym or toponym.nested) and not options.all_toponyms:
-                continue
-            if resolution.place is None:
+            if (toponym.demonym or toponym.nested or resolution.place is None) and not options.all_toponyms:
                 continue
             sentence_start, sentence_end = sentences.around(toponym.start)
             mentions.append(
@@ -96,6 +101,7 @@ class Geoparser:
         processes: int | None = None,
     ):
         self.gazetteer = gazetteer or Gazetteer.open()
+        load_ranker(options.weights)
         self.nlp = load_nlp(self.gazetteer, model)
         self.options = options
         self.processes = max(1, processes or os.cpu_count() or 1)

@@ -17,7 +17,7 @@ from tqdm import tqdm
 from geo.chunks import chunked
 from geo.errors import StoreBusy
 from geo.input.read import ArticleStream, needs_reference
-from geo.parsing.pipeline import Geoparser
+from geo.parsing.pipeline import Geoparser, Options
 from geo.records import Article, InputProblem, ParsedArticle
 from geo.store.database import IngestReport, Store
 
@@ -78,13 +78,16 @@ def _unstored(articles: Iterable[Article], store: Store, report: IngestReport) -
                 yield article
 
 
-def ingest_command(paths: list[Path], db: Path | None, *, model: str | None, processes: int | None) -> int:
+def ingest_command(
+    paths: list[Path], db: Path | None, *, model: str | None, processes: int | None, options: Options = Options()
+) -> int:
     """The command line's ``python -m geo ingest``: a progress bar, then a line per rejected input and
     one for what was stored, on stderr. Exit status 2 when some inputs were rejected, 1 when the
     store stayed busy."""
     try:
         store = Store(db or DEFAULT_DB)
-        report, problems = ingest_paths(paths, store, Geoparser(model=model, processes=processes), progress=True)
+        geoparser = Geoparser(model=model, options=options, processes=processes)
+        report, problems = ingest_paths(paths, store, geoparser, progress=True)
     except StoreBusy as error:
         _cli_print(f"error: {error} (articles stored before it are kept)")
         return EXIT_BUSY
