@@ -62,6 +62,10 @@ FIT_ROUNDS = 4
 """Fits of the ranker, each with context features recomputed from the previous weights."""
 CALIBRATION_C = 1.0
 """Inverse L2 strength of the calibration's logistic regression (scikit-learn's ``C``)."""
+NON_NEGATIVE = frozenset({"log_population", "country", "continent", "admin1", "capital", FOCUS_FEATURE})
+"""Weights that may not be negative: a bigger or more prominent place, or one in a focus country, is
+never less likely for it, all else equal. (Fitted freely, the local news of one corpus, where
+namesakes of capitals are often meant, turns the capital weight negative.)"""
 FOCUS = FEATURES.index(FOCUS_FEATURE)
 NO_PLACE = len(FEATURES)
 """Column of the "no place" indicator in the fitting matrix (its weight is the ranker's ``abstain``)."""
@@ -217,14 +221,15 @@ def _design(labelled: list[_Labelled], weights: np.ndarray) -> _Design:
 
 def _conditional_logit(design: _Design, start: np.ndarray, penalised: np.ndarray) -> np.ndarray:
     """Weights maximising the weighted log-probability of each name's right readings, L2-penalised
-    on the ``penalised`` columns."""
+    on the ``penalised`` columns, the ``NON_NEGATIVE`` ones kept at zero or above."""
+    bounds = [(0.0, None) if name in NON_NEGATIVE else (None, None) for name in (*FEATURES, "no place")]
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         value, by_utility = design.loss(design.matrix @ w)
         penalty = w * penalised
         return value + 0.5 * L2 * float(penalty @ penalty), design.matrix.T @ by_utility + L2 * penalty
 
-    return minimize(loss, start, jac=True, method="L-BFGS-B").x
+    return minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds).x
 
 
 def fit_ranker(labelled: list[_Labelled]) -> tuple[np.ndarray, float]:

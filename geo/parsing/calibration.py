@@ -52,18 +52,16 @@ def calibration_features(
     demonym: bool,
     nested: bool,
     candidates: int,
-) -> np.ndarray:
+) -> tuple[float, ...]:
     """One mention's ``CALIBRATION_FEATURES``."""
-    return np.array(
-        [
-            _logit(place_share),
-            _logit(recognition),
-            float(place.kind == "country"),
-            float(match in APPROXIMATE),
-            float(demonym),
-            float(nested),
-            math.log(candidates),
-        ]
+    return (
+        _logit(place_share),
+        _logit(recognition),
+        float(place.kind == "country"),
+        float(match in APPROXIMATE),
+        float(demonym),
+        float(nested),
+        math.log(candidates),
     )
 
 
@@ -75,5 +73,6 @@ class Calibration:
     intercept: float
 
     def confidence(self, features: np.ndarray) -> np.ndarray:
-        """The probability that each mention (one row of features each) is right."""
+        """The probability that each mention is right (``features``: one row of
+        ``CALIBRATION_FEATURES`` per mention)."""
         return 1.0 / (1.0 + np.exp(-(features @ self.weights + self.intercept)))

@@ -13,13 +13,15 @@ weights are fitted (``python -m geo fit``).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from gazetteer import EXACT_NAME, Candidate, Gazetteer, Match, Place, haversine_km, initial_bearing_deg
-from gazetteer.normalize import name_key, split_area_suffix
+from gazetteer.normalize import split_area_suffix
 from geo.parsing.toponym import Toponym
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "Slate",
     "context_features",
     "build_slate",
+    "prominence",
     "prominent",
     "softmax_by_group",
 ]
@@ -78,19 +81,25 @@ admin1 area or region that contains a place it names; lying in the same country 
 names; lying near a place it names (exponential kernels of 25, 100 and 400 km)."""
 WEAK_CONTEXT = ("in_named_country", "in_named_region", "same_country_as_named", "near_named_400km")
 """Context that says only which part of the world an article is about: it does not count for a
-namesake of a prominent place (``prominent``), which needs strong evidence to win: a qualifier,
-the admin area it lies in, a place near it. An article that names the United States says nothing
-for Brussels, Wisconsin against Brussels."""
+namesake of a more prominent place (``prominence``), which needs strong evidence to win: a
+qualifier, the admin area it lies in, a place near it, places it contains. An article that names
+the United States says nothing for Brussels, Wisconsin against Brussels, nor for Washington
+State against Washington, D.C."""
 FOCUS_FEATURE = "in_focus_country"
 """Whether the candidate lies in one of the countries the user said the news is about."""
 FEATURES = (*CANDIDATE_FEATURES, *CONTEXT_FEATURES, FOCUS_FEATURE)
 """Every feature, in the order of the ranker's weights."""
 
-PROMINENT_KINDS = frozenset({"country", "continent", "feature"})
-PROMINENT_SUBKINDS = frozenset({"admin1", "capital", "region"})
+FOREMOST_KINDS = frozenset({"country", "continent"})
+FOREMOST_SUBKINDS = frozenset({"capital"})
+PROMINENT_KINDS = frozenset({"feature"})
+PROMINENT_SUBKINDS = frozenset({"admin1", "region"})
 WORLD_CITY_POPULATION = 1_000_000
-"""Prominent places: countries, continents, reviewed features and regions, admin1 areas, capitals,
-and cities of at least this many people (known by name the world over)."""
+"""Prominence (``prominence``): foremost are countries, continents and capitals (seats of
+government); prominent are reviewed features and regions, admin1 areas, and cities of at least
+this many people (known by name the world over)."""
+ROW_CACHE = 100_000
+"""Candidates whose own features are kept (a few MB)."""
 KERNELS_KM = (25.0, 100.0, 400.0)
 """Distances at which the nearness features fall to 1/e: a town's neighbours, its region, its part of a country."""
 PLAUSIBILITY_POWER = 0.5
@@ -158,7 +167,11 @@ class Slate:
     """Index into ``names`` of each row's name (a name's rows are consecutive)."""
     starts: np.ndarray
     """First row of each name that has candidates, in row order."""
+    group: np.ndarray
+    """Index into ``starts`` of each row's name."""
     candidates: list[Candidate]
+    place_ids: np.ndarray
+    """Gazetteer id of each row's place."""
     own: np.ndarray
     """Rows x ``CANDIDATE_FEATURES`` and the focus feature: what does not depend on the other names' scores."""
     relations: np.ndarray
@@ -197,41 +210,55 @@ def build_slate(text: str, names: list[Name], gazetteer: Gazetteer, focus: froze
     km = haversine_km(lat[None, :], lon[None, :], lat[:, None], lon[:, None])
     relations = _relations(places, km, gazetteer)
     relations[:, owner[:, None] == owner[None, :]] = 0.0
-    receives = _receives(names, rows)
+    receives = _receives(names, rows, owner)
     starts = np.flatnonzero(np.diff(owner, prepend=-1)) if rows else np.zeros(0, dtype=int)
+    group = np.cumsum(np.diff(owner, prepend=-1) != 0) - 1
     abstains = np.array([owner[start] not in own_name for start in starts], dtype=bool)
-    return Slate(names, owner, starts, candidates, own, relations, receives, km, abstains)
+    place_ids = np.array([p.id for p in places], dtype=np.int64)
+    return Slate(names, owner, starts, group, candidates, place_ids, own, relations, receives, km, abstains)
+
+
+def prominence(place: Place) -> int:
+    """2 for the foremost places, 1 for other prominent ones, 0 for the rest (see ``WORLD_CITY_POPULATION``)."""
+    if place.kind in FOREMOST_KINDS or place.subkind in FOREMOST_SUBKINDS:
+        return 2
+    if place.kind in PROMINENT_KINDS or place.subkind in PROMINENT_SUBKINDS:
+        return 1
+    return int(place.population >= WORLD_CITY_POPULATION)
 
 
 def prominent(place: Place) -> bool:
-    """Whether a place is one news names without a qualifier (see ``WORLD_CITY_POPULATION``)."""
-    return (
-        place.kind in PROMINENT_KINDS
-        or place.subkind in PROMINENT_SUBKINDS
-        or place.population >= WORLD_CITY_POPULATION
-    )
+    """Whether news names the place without a qualifier: any ``prominence``."""
+    return prominence(place) > 0
 
 
-def _receives(names: list[Name], rows: list[tuple[int, Candidate]]) -> np.ndarray:
+def _receives(names: list[Name], rows: list[tuple[int, Candidate]], owner: np.ndarray) -> np.ndarray:
     """Rows x ``CONTEXT_FEATURES``: which context each row takes."""
-    area_named = [split_area_suffix(name.key)[1] for name in names]
-    with_prominent = {i for i, c in rows if prominent(c.place)}
+    area_named = np.array([split_area_suffix(name.key)[1] for name in names], dtype=bool)
+    rank = np.array([prominence(c.place) for _, c in rows], dtype=int)
+    most = np.zeros(len(names), dtype=int)
+    np.maximum.at(most, owner, rank)
+    bare_area = np.array([c.match == Match.AREA for _, c in rows], dtype=bool) & ~area_named[owner]
     weak = np.array([feature in WEAK_CONTEXT for feature in CONTEXT_FEATURES])
-    receives = np.ones((len(rows), len(CONTEXT_FEATURES)), dtype=bool)
-    for row, (i, candidate) in enumerate(rows):
-        if candidate.match == Match.AREA and not area_named[i]:
-            receives[row] = False
-        elif i in with_prominent and not prominent(candidate.place):
-            receives[row] = ~weak
-    return receives
+    namesake = (rank < most[owner])[:, None] & weak[None, :]
+    return ~(bare_area[:, None] | namesake)
 
 
 def _candidate_features(candidates: list[Candidate]) -> np.ndarray:
-    columns = [[np.log10(c.place.population + 1) for c in candidates]]
-    columns += [[float(is_kind(c.place)) for c in candidates] for is_kind in _KINDS.values()]
-    columns += [[float(c.match == match) for c in candidates] for match in _MATCHES.values()]
-    columns += [[(100.0 - c.similarity) / 10.0 for c in candidates]]
-    return np.array(columns, dtype=float).T
+    width = 1 + len(_KINDS) + len(_MATCHES) + 1
+    return np.array([_own_row(c) for c in candidates], dtype=float).reshape(len(candidates), width)
+
+
+@lru_cache(maxsize=ROW_CACHE)
+def _own_row(candidate: Candidate) -> tuple[float, ...]:
+    """A candidate's features of its own but the name-relative ones (the gazetteer hands out the
+    same candidates for the same names, so they are computed once)."""
+    return (
+        math.log10(candidate.place.population + 1),
+        *(float(is_kind(candidate.place)) for is_kind in _KINDS.values()),
+        *(float(candidate.match == match) for match in _MATCHES.values()),
+        (100.0 - candidate.similarity) / 10.0,
+    )
 
 
 def _relations(places: list[Place], km: np.ndarray, gazetteer: Gazetteer) -> np.ndarray:
@@ -271,19 +298,22 @@ def context_features(slate: Slate, plausibility: np.ndarray) -> np.ndarray:
         return np.zeros((0, len(CONTEXT_FEATURES)))
     weighted = slate.relations * (plausibility**PLAUSIBILITY_POWER).astype(np.float32)[None, None, :]
     by_name = np.maximum.reduceat(weighted, slate.starts, axis=2)
-    ends = np.append(slate.starts[1:], len(slate))
-    top_rows = [start + int(np.argmax(plausibility[start:end])) for start, end in zip(slate.starts, ends)]
-    top_places = np.array([slate.candidates[row].place.id for row in top_rows])
+    tops = np.flatnonzero(plausibility == np.maximum.reduceat(plausibility, slate.starts)[slate.group])
+    top_places = slate.place_ids[tops[np.unique(slate.group[tops], return_index=True)[1]]]
     order = np.argsort(top_places, kind="stable")
     firsts = np.flatnonzero(np.diff(top_places[order], prepend=-1))
     by_place = np.maximum.reduceat(by_name[:, :, order], firsts, axis=2)
     return np.log1p(by_place.sum(axis=2)).T * slate.receives
 
 
-def softmax_by_group(values: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For consecutive groups of values starting at ``starts``: each group's log-sum-exp, and each
-    value's softmax share within its group (-inf values get none; every group needs a finite one)."""
-    group = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(values))))
+def softmax_by_group(
+    values: np.ndarray, starts: np.ndarray, group: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """For consecutive groups of values starting at ``starts`` (``group``: each value's group, if
+    known): each group's log-sum-exp, and each value's softmax share within its group (-inf values
+    get none; every group needs a finite one)."""
+    if group is None:
+        group = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(values))))
     top = np.maximum.reduceat(values, starts)
     exp = np.exp(values - top[group])
     total = np.add.reduceat(exp, starts)
@@ -295,11 +325,11 @@ def _placed_by_text(text: str, names: list[Name], rows: list[tuple[int, Candidat
     inside the second; "Malyn, about 100 kilometers northwest of Kyiv" puts it that far (and that
     way) from the second."""
     found = np.zeros(len(rows))
-    index = {name.key: i for i, name in enumerate(names)}
+    index = {id(t): i for i, name in enumerate(names) if not name.demonym for t in name.toponyms}
     toponyms = sorted((t for name in names if not name.demonym for t in name.toponyms), key=lambda t: t.start)
     for first, second in zip(toponyms, toponyms[1:]):
         between = text[first.end : second.start]
-        inner, outer = index[name_key(first.name)], index[name_key(second.name)]
+        inner, outer = index[id(first)], index[id(second)]
         if inner == outer:
             continue
         if between.strip() == "," and len(between) <= 3:

@@ -45,11 +45,13 @@ CONTEXT_COLUMNS = [FEATURES.index(name) for name in CONTEXT_FEATURES]
 
 def settle(slate: Slate, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Scores of a slate's rows under ``weights`` (over ``FEATURES``) after ``ROUNDS`` rounds of
-    context, and the context features of the last round."""
+    context, and the context features of the last round (none when there is one name only)."""
     base = slate.own @ weights[OWN_COLUMNS]
     scores, context = base, np.zeros((len(slate), len(CONTEXT_FEATURES)))
+    if len(slate.starts) < 2:
+        return scores, context
     for _ in range(ROUNDS):
-        context = context_features(slate, softmax_by_group(scores, slate.starts)[1])
+        context = context_features(slate, softmax_by_group(scores, slate.starts, slate.group)[1])
         scores = base + context @ weights[CONTEXT_COLUMNS]
     return scores, context
 

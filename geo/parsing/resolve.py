@@ -83,27 +83,35 @@ def resolve(
     """
     ranker = ranker or load_ranker()
     ranking = rank(text, toponyms, gazetteer, ranker, focus)
-    resolutions = {}
+    resolved: list[tuple[Toponym, Candidate, Match]] = []
+    rows = []
+    unresolved = {}
     for i, name in enumerate(ranking.slate.names):
         row = ranking.chosen[i]
         if row is None:
-            resolutions.update({id(t): Resolution(t, None, 0.0, None) for t in name.toponyms})
+            unresolved.update({id(t): Resolution(t, None, 0.0, None) for t in name.toponyms})
             continue
         candidate = ranking.slate.candidates[row]
         for toponym in name.toponyms:
             match = Match.DEMONYM if toponym.demonym else candidate.match
-            features = calibration_features(
-                place_share=ranking.place_shares[i],
-                recognition=toponym.confidence,
-                place=candidate.place,
-                match=match,
-                demonym=toponym.demonym,
-                nested=toponym.nested,
-                candidates=len(name.candidates),
+            resolved.append((toponym, candidate, match))
+            rows.append(
+                calibration_features(
+                    place_share=ranking.place_shares[i],
+                    recognition=toponym.confidence,
+                    place=candidate.place,
+                    match=match,
+                    demonym=toponym.demonym,
+                    nested=toponym.nested,
+                    candidates=len(name.candidates),
+                )
             )
-            confidence = float(ranker.calibration.confidence(features))
-            resolutions[id(toponym)] = Resolution(toponym, candidate.place, round(confidence, 3), match)
-    return [resolutions[id(t)] for t in toponyms]
+    confidences = ranker.calibration.confidence(np.array(rows)) if rows else []
+    resolutions = {
+        id(toponym): Resolution(toponym, candidate.place, round(float(confidence), 3), match)
+        for (toponym, candidate, match), confidence in zip(resolved, confidences)
+    }
+    return [resolutions.get(id(t)) or unresolved[id(t)] for t in toponyms]
 
 
 def rank(text: str, toponyms: list[Toponym], gazetteer: Gazetteer, ranker: Ranker, focus: frozenset[str]) -> Ranking:
@@ -112,10 +120,10 @@ def rank(text: str, toponyms: list[Toponym], gazetteer: Gazetteer, ranker: Ranke
     scores = ranker.scores(slate) if len(slate) else np.zeros(0)
     chosen: list[int | None] = [None] * len(slate.names)
     place_shares = [0.0] * len(slate.names)
-    ends = np.append(slate.starts[1:], len(slate))
-    for start, end, abstains in zip(slate.starts, ends, slate.abstains):
+    ends = [*slate.starts[1:].tolist(), len(slate)]
+    for start, end, abstains in zip(slate.starts.tolist(), ends, slate.abstains.tolist()):
         rows = np.arange(start, end)
-        best = int(rows[np.argmax(scores[rows])])
+        best = start + int(np.argmax(scores[start:end]))
         abstain = ranker.abstain if abstains else None
         if abstain is not None and scores[best] <= abstain:
             continue
