@@ -126,6 +126,8 @@ _DISTANCE_RE = re.compile(
     r"south-?west)?(?:ern)?\s*(?:of|from|outside)\s+(?:the\s+(?:city|town|village|capital)\s+of\s+)?",
     re.IGNORECASE,
 )
+OWN_NAME = EXACT_NAME | {Match.DEMONYM}
+"""How a name reaches a place that has it as its own: a demonym names its country."""
 _KINDS = {
     "country": lambda p: p.kind == "country",
     "continent": lambda p: p.kind == "continent",
@@ -152,6 +154,8 @@ class Name:
     key: str
     toponyms: list[Toponym]
     candidates: list[Candidate]
+    echo: bool = False
+    """Whether the name misspells places the article spells right elsewhere (its candidates are those)."""
 
     @property
     def demonym(self) -> bool:
@@ -183,7 +187,8 @@ class Slate:
     """Rows x rows: distances between the candidates' points."""
     abstains: np.ndarray
     """Per name in ``starts``: whether it may be left unresolved, because no candidate has the name
-    as its own (primary name, alias or spelling variant): a name with no good entry."""
+    as its own (primary name, alias or spelling variant) and it misspells no place the article
+    names: a name with no good entry."""
 
     def __len__(self) -> int:
         return len(self.candidates)
@@ -195,7 +200,7 @@ def build_slate(text: str, names: list[Name], gazetteer: Gazetteer, focus: froze
     owner = np.array([i for i, _ in rows], dtype=int)
     candidates = [c for _, c in rows]
     places = [c.place for c in candidates]
-    own_name = {i for i, c in rows if c.match in EXACT_NAME}
+    own_name = {i for i, c in rows if c.match in OWN_NAME}
     listed_only = np.array([float(c.match in (Match.ALTERNATE, Match.AREA) and i in own_name) for i, c in rows])
     own = np.column_stack(
         [
@@ -213,7 +218,7 @@ def build_slate(text: str, names: list[Name], gazetteer: Gazetteer, focus: froze
     receives = _receives(names, rows, owner)
     starts = np.flatnonzero(np.diff(owner, prepend=-1)) if rows else np.zeros(0, dtype=int)
     group = np.cumsum(np.diff(owner, prepend=-1) != 0) - 1
-    abstains = np.array([owner[start] not in own_name for start in starts], dtype=bool)
+    abstains = np.array([owner[start] not in own_name and not names[owner[start]].echo for start in starts], dtype=bool)
     place_ids = np.array([p.id for p in places], dtype=np.int64)
     return Slate(names, owner, starts, group, candidates, place_ids, own, relations, receives, km, abstains)
 

@@ -4,9 +4,10 @@ A reader resolves "Paris" with the rest of the article in mind, and so does this
 
 1. The article's toponyms are grouped by name: one name means one place throughout an article.
    Each name gets its gazetteer candidates (a demonym, "Ukrainian", has its country as its only
-   candidate). A misspelling that would land on a prominent place (``features.prominent``: a
-   country, an admin1 area, a capital, a world city...) is kept only when the article spells that
-   place right elsewhere: "Iberia" is not Liberia, "Americas" is not America.
+   candidate). A name the gazetteer matches only approximately, as a place the article spells
+   right elsewhere, is that place ("Mauripol" beside "Mariupol"). Otherwise a misspelling that
+   would land on a prominent place (``features.prominent``: a country, an admin1 area, a capital,
+   a world city...) is dropped: "Austrasia" is not Australia.
 2. Every candidate is scored by the fitted ranker (``geo.parsing.ranker``) over its features
    (``geo.parsing.features``): its own (population, kind, how the name matched, "Paris, Texas",
    "40 miles north of Dallas") and its fit with the article's other names, counting all their
@@ -141,7 +142,8 @@ def toponym_key(toponym: Toponym, gazetteer: Gazetteer) -> str:
 
 
 def article_names(toponyms: list[Toponym], gazetteer: Gazetteer) -> list[Name]:
-    """An article's distinct names with their mentions and candidates, in order of first mention."""
+    """An article's distinct names with their mentions and candidates, in order of first mention
+    (approximate spellings filtered as the module's docstring says)."""
     names: dict[str, Name] = {}
     for toponym in toponyms:
         key = toponym_key(toponym, gazetteer)
@@ -150,7 +152,11 @@ def article_names(toponyms: list[Toponym], gazetteer: Gazetteer) -> list[Name]:
         names[key].toponyms.append(toponym)
     spelled_right = {c.place.id for name in names.values() for c in name.candidates if c.match not in APPROXIMATE}
     for name in names.values():
-        name.candidates = [c for c in name.candidates if _admissible(c, spelled_right)]
+        echoes = [c for c in name.candidates if c.match in APPROXIMATE and c.place.id in spelled_right]
+        if echoes and all(c.match in APPROXIMATE for c in name.candidates):
+            name.candidates, name.echo = echoes, True
+        else:
+            name.candidates = [c for c in name.candidates if _admissible(c, spelled_right)]
     return list(names.values())
 
 
