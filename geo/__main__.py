@@ -132,7 +132,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(results, indent=2))
         return EXIT_OK
-    print(f"{args.gold.name}: {results['documents']} documents, {results['gold_toponyms']} gold toponyms with coordinates")
+    documents, toponyms = results["documents"], results["gold_toponyms"]
+    print(f"{args.gold.name}: {documents} documents, {toponyms} gold toponyms with coordinates")
     header = f"{'mode':<14}{'P':>7}{'R':>7}{'F1':>7}{'acc@161':>9}{'median km':>11}{'AUC':>7}{'ECE':>7}"
     print(header)
     for mode in ("places", "all_toponyms", "baseline"):

@@ -14,7 +14,8 @@ import pytest
 
 from geo.__main__ import FOCUS_ENV, _parser, focus_countries
 from geo.evaluation.evaluate import GoldToponym
-from geo.evaluation.fit import NON_NEGATIVE, Document, GoldWhere, fit_documents, right_place, score_documents
+from geo.evaluation.fit import NON_NEGATIVE, fit_documents, score_documents
+from geo.evaluation.labels import Document, GoldWhere, right_place
 from geo.parsing.features import FEATURES
 from geo.parsing.ranker import Ranker
 from geo.parsing.toponym import Evidence, Toponym

@@ -34,25 +34,16 @@ import numpy as np
 from scipy.optimize import minimize, minimize_scalar
 from sklearn.linear_model import LogisticRegression
 
-from gazetteer import Gazetteer, Match, Place, haversine_km
-from geo.evaluation.evaluate import (
-    ACCURACY_KM,
-    GoldToponym,
-    Predicted,
-    error_km,
-    gold_toponyms,
-    match_gold,
-    read_gold,
-    score_parsed,
-)
+from gazetteer import Gazetteer, Match
+from geo.evaluation.evaluate import ACCURACY_KM, GoldToponym, Predicted, error_km, score_parsed
+from geo.evaluation.labels import Document, GoldWhere, as_predictions, gold_matches, recognise, right_place
 from geo.parsing.calibration import CALIBRATION_FEATURES, Calibration, calibration_features
 from geo.parsing.features import CONTEXT_FEATURES, FEATURES, FOCUS_FEATURE, Slate, build_slate, softmax_by_group
 from geo.parsing.ranker import CONTEXT_COLUMNS, OWN_COLUMNS, Ranker, settle
 from geo.parsing.resolve import article_names, rank, resolve
-from geo.parsing.toponym import Toponym
-from geo.records import Article, Mention, ParsedArticle
+from geo.records import Mention, ParsedArticle
 
-__all__ = ["Document", "GoldWhere", "fit_corpora", "fit_documents", "recognise", "right_place", "score_documents"]
+__all__ = ["fit_corpora", "fit_documents", "score_documents"]
 
 log = logging.getLogger(__name__)
 
@@ -72,16 +63,6 @@ NO_PLACE = len(FEATURES)
 
 
 @dataclass(frozen=True, slots=True)
-class Document:
-    """A gold document: the article as read, its recognised toponyms, its gold toponyms."""
-
-    corpus: str
-    article: Article
-    toponyms: list[Toponym]
-    gold: list[GoldToponym]
-
-
-@dataclass(frozen=True, slots=True)
 class _Labelled:
     """A document's slate and, per name, which rows are right (None: no gold toponym matched the name)."""
 
@@ -90,68 +71,10 @@ class _Labelled:
     right: list[np.ndarray | None]
 
 
-def recognise(paths: Sequence[Path], nlp, gazetteer: Gazetteer) -> list[Document]:
-    """Read gold corpora and recognise every document's toponyms."""
-    from geo.input.read import read_articles
-    from geo.parsing.pipeline import BATCH_SIZE
-    from geo.parsing.recognize import find_toponyms
-
-    documents = []
-    for path in paths:
-        gold = {str(d["id"]): gold_toponyms(d) for d in read_gold(path)}
-        articles, problems = read_articles([path])
-        if problems:
-            raise ValueError(f"{len(problems)} unreadable gold documents in {path}, first: {problems[0]}")
-        for article, doc in zip(articles, nlp.pipe((a.text for a in articles), batch_size=BATCH_SIZE)):
-            documents.append(Document(path.name, article, find_toponyms(doc, gazetteer), gold[article.id]))
-        log.info("%s: %d documents recognised", path.name, len(articles))
-    return documents
-
-
-def _spans(document: Document, toponyms: list[Toponym]) -> list[Predicted]:
-    """Toponyms as predictions in offsets of the text as given (for matching against gold)."""
-    return [Predicted(*document.article.to_given(t.start, t.end), t.text, None, None) for t in toponyms]
-
-
-def _gold_of(document: Document) -> dict[int, GoldToponym]:
-    """The gold toponym each of a document's toponyms matches (by its index in ``toponyms``)."""
-    spans = _spans(document, document.toponyms)
-    index = {id(span): i for i, span in enumerate(spans)}
-    return {index[id(span)]: gold for span, gold in match_gold(document.gold, spans) if gold is not None}
-
-
-class GoldWhere:
-    """The country and admin1 area of gold points, from the gazetteer city nearest to each (cached)."""
-
-    def __init__(self, gazetteer: Gazetteer):
-        self.gazetteer = gazetteer
-        self.cache: dict[tuple[float, float], tuple[str | None, str | None]] = {}
-
-    def __call__(self, lat: float, lon: float) -> tuple[str | None, str | None]:
-        if (lat, lon) not in self.cache:
-            nearest = self.gazetteer.nearest(lat, lon, kind="city", limit=1)
-            place = nearest[0][0] if nearest else None
-            self.cache[(lat, lon)] = (place.country_code, place.admin1_code) if place else (None, None)
-        return self.cache[(lat, lon)]
-
-
-def right_place(place: Place, members: frozenset[str], gold: GoldToponym, where: tuple[str | None, str | None]) -> bool:
-    """Whether a candidate is the gold toponym's place: within 161 km of the gold point, or the
-    country, admin1 area, continent or region the gold point lies in."""
-    if haversine_km(place.lat, place.lon, gold.lat, gold.lon) <= ACCURACY_KM:
-        return True
-    country, admin1 = where
-    if place.kind == "country":
-        return country is not None and place.country_code == country
-    if place.subkind == "admin1":
-        return admin1 is not None and place.admin1_code == admin1
-    return bool(members) and (country in members or admin1 in members)
-
-
 def _label(document: Document, gazetteer: Gazetteer, where: GoldWhere, focus: frozenset[str]) -> _Labelled:
     names = article_names(document.toponyms, gazetteer)
     slate = build_slate(document.article.text, names, gazetteer, focus)
-    gold_of = _gold_of(document)
+    gold_of = gold_matches(document)
     position = {id(t): i for i, t in enumerate(document.toponyms)}
     right: list[np.ndarray | None] = []
     for i, name in enumerate(names):
@@ -275,7 +198,7 @@ def fit_calibration(documents: list[Document], ranker: Ranker, gazetteer: Gazett
     rows, labels, corpora = [], [], []
     for document in documents:
         ranking = rank(document.article.text, document.toponyms, gazetteer, ranker, frozenset())
-        gold_of = _gold_of(document)
+        gold_of = gold_matches(document)
         position = {id(t): i for i, t in enumerate(document.toponyms)}
         for i, name in enumerate(ranking.slate.names):
             row = ranking.chosen[i]
@@ -283,7 +206,7 @@ def fit_calibration(documents: list[Document], ranker: Ranker, gazetteer: Gazett
                 continue
             candidate = ranking.slate.candidates[row]
             place = candidate.place
-            for toponym, span in zip(name.toponyms, _spans(document, name.toponyms)):
+            for toponym, span in zip(name.toponyms, as_predictions(document, name.toponyms)):
                 gold = gold_of.get(position[id(toponym)])
                 rows.append(
                     calibration_features(

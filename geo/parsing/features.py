@@ -58,7 +58,8 @@ CANDIDATE_FEATURES = (
     "placed_by_text",
 )
 """Features of a candidate on its own: log10(population + 1); its kind (a city is none of them;
-``named_region`` is an informal region made of countries or admin areas); a capital; how the name
+``named_region`` is a region of our reviewed data files, ``admin_other`` an admin area below
+admin1); a capital; how the name
 reached it (a primary name is none of them); how far the spelling is (100 - rapidfuzz ratio, in
 tens); whether it has the name only among its alternate names or area forms while another
 candidate has it as its own name ("Philadelphia": Amman's ancient name); and whether the text
@@ -75,10 +76,12 @@ CONTEXT_FEATURES = (
     "near_named_100km",
     "near_named_400km",
 )
-"""Features of a candidate's fit with the article's other names, summed over them: lying inside a
-country, an admin1 area, or a continent or informal region the article names; being a country,
-admin1 area or region that contains a place it names; lying in the same country as a place it
-names; lying near a place it names (exponential kernels of 25, 100 and 400 km)."""
+"""Features of a candidate's fit with the article's other names: lying inside a country, an admin1
+area, or a continent or informal region the article names; being a country, admin1 area or region
+that contains a place it names; lying in the same country as a place it names; lying near a place
+it names (exponential kernels of 25, 100 and 400 km). Each is log(1 + the sum over the other
+names), each name counting with its best-fitting candidate and names of one place counting once:
+the tenth Ukrainian town an article names adds less than the second."""
 WEAK_CONTEXT = ("in_named_country", "in_named_region", "same_country_as_named", "near_named_400km")
 """Context that says only which part of the world an article is about: it does not count for a
 namesake of a more prominent place (``prominence``), which needs strong evidence to win: a
