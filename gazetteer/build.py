@@ -30,6 +30,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 FINGERPRINTED_FILES = (
     *sorted((PACKAGE_DIR / "data").glob("*.tsv")),
     PACKAGE_DIR / "build.py",
+    PACKAGE_DIR / "geometry.py",
     PACKAGE_DIR / "sources.py",
     PACKAGE_DIR / "normalize.py",
     PACKAGE_DIR / "place.py",
@@ -70,6 +71,11 @@ CREATE TABLE skeletons (
     skeleton TEXT NOT NULL,
     key TEXT NOT NULL,
     PRIMARY KEY (skeleton, key)
+) WITHOUT ROWID;
+CREATE TABLE members (
+    place_id INTEGER NOT NULL,
+    code TEXT NOT NULL,  -- a member country's ISO code or admin1 area's GeoNames code
+    PRIMARY KEY (place_id, code)
 ) WITHOUT ROWID;
 CREATE TABLE demonyms (key TEXT PRIMARY KEY, country_code TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE abbreviations (surface TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -152,10 +158,12 @@ def build(path: Path) -> dict[str, float]:
 def _write_places(db: sqlite3.Connection, places: Iterable[sources.SourcePlace]) -> dict[str, float]:
     rank = {match: i for i, match in enumerate(MATCHES)}
     place_rows = []
+    member_rows = []
     names: dict[tuple[str, int], Match] = {}
     abbreviations: set[str] = set()
     for place_id, place in enumerate(places, start=1):
         place_rows.append((place_id, *place.row()))
+        member_rows += [(place_id, code) for code in sorted(place.members)]
         primary_skeleton = skeleton(name_key(place.name))
         for spelling, match in place.names:
             key = name_key(spelling)
@@ -170,6 +178,7 @@ def _write_places(db: sqlite3.Connection, places: Iterable[sources.SourcePlace])
                 names[(key, place_id)] = match
     db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
     db.executemany("INSERT INTO names VALUES (?,?,?)", ((k, pid, rank[m]) for (k, pid), m in names.items()))
+    db.executemany("INSERT INTO members VALUES (?,?)", member_rows)
     db.executemany("INSERT INTO abbreviations VALUES (?)", ((a,) for a in sorted(abbreviations)))
     return {"places": len(place_rows), "names": len(names)}
 

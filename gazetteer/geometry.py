@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["EARTH_RADIUS_KM", "haversine_km", "initial_bearing_deg"]
+__all__ = ["EARTH_RADIUS_KM", "haversine_km", "initial_bearing_deg", "weighted_centre"]
 
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius (IUGG)."""
@@ -32,3 +32,16 @@ def initial_bearing_deg(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2:
     y = np.sin(dlon) * np.cos(lat2)
     x = np.cos(lat1) * np.sin(lat2) - np.sin(lat1) * np.cos(lat2) * np.cos(dlon)
     return _result(np.degrees(np.arctan2(y, x)) % 360)
+
+
+def weighted_centre(lats: ArrayLike, lons: ArrayLike, weights: ArrayLike) -> tuple[float, float]:
+    """The weighted mean of points on the sphere (of their unit vectors, projected back), as (lat, lon).
+
+    Right across the antimeridian, where a plain mean of longitudes is not.
+    """
+    lat, lon = np.radians(lats), np.radians(lons)
+    weights = np.asarray(weights, dtype=float)
+    x = np.sum(weights * np.cos(lat) * np.cos(lon))
+    y = np.sum(weights * np.cos(lat) * np.sin(lon))
+    z = np.sum(weights * np.sin(lat))
+    return float(np.degrees(np.arctan2(z, np.hypot(x, y)))), float(np.degrees(np.arctan2(y, x)))

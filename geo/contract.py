@@ -20,7 +20,10 @@ def place_json(place: Place) -> dict:
 
 
 def mention_json(mention: Mention, parsed: ParsedArticle) -> dict:
-    """One mention; offsets are into the text as given for JSONL/CSV rows, the cleaned text for files."""
+    """One mention; offsets are into the text as given for JSONL/CSV rows, the cleaned text for files.
+
+    ``score`` is the calibrated confidence; an unresolved mention (all-toponyms output only) has
+    ``"place": null``, ``"match": null`` and score 0."""
     start, end = parsed.article.to_given(mention.start, mention.end)
     row = {
         "text": mention.text,

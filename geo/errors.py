@@ -42,3 +42,8 @@ class CorrectionError(DatelineError):
 
 class ClusterUnreachable(DatelineError):
     """No Dask scheduler answered at the address given: start it (``dask scheduler``) or fix the address."""
+
+
+class RankerInvalid(DatelineError):
+    """The ranker file is missing, unreadable, or was fitted for other features: refit it
+    (``python -m geo fit``) or point ``--weights`` at one that fits this code."""

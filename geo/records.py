@@ -99,7 +99,9 @@ class Mention:
     start: int
     end: int
     score: float
+    """Calibrated confidence (0 when unresolved)."""
     place: Place | None
+    """None: a name no gazetteer entry fits well enough (all-toponyms output only)."""
     match: Match | None
     sentence_start: int
     sentence_end: int

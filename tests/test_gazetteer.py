@@ -24,6 +24,8 @@ from gazetteer import (
     haversine_km,
     initial_bearing_deg,
 )
+from gazetteer.geometry import weighted_centre
+from gazetteer.sources import DATA_DIR, read_data, region_members
 
 # (query, expected top candidate's name, kind, country code) — context-free priors.
 NEWS_TOPONYMS = [
@@ -98,6 +100,16 @@ NEWS_TOPONYMS = [
     ("Donbas", "Donbas", "region", "UA"),
     ("Donbass", "Donbas", "region", "UA"),
     ("Mediterranean", "Mediterranean Sea", "feature", None),
+    # informal regions (members in our reviewed regions.tsv), merged places
+    ("Southeast Asia", "Southeast Asia", "region", None),
+    ("South-East Asia", "Southeast Asia", "region", None),
+    ("Eastern Europe", "Eastern Europe", "region", None),
+    ("the Gulf", "Gulf states", "region", None),
+    ("Middle East", "Middle East", "region", None),
+    ("Midwest", "Midwest", "region", "US"),
+    ("Crimea", "Crimea", "region", "UA"),
+    ("Palestine", "Palestinian Territory", "country", "PS"),
+    ("Kosovo", "Kosovo", "country", "XK"),
     # capitals
     ("Paris", "Paris", "city", "FR"),
     ("London", "London", "city", "GB"),
@@ -326,3 +338,59 @@ def test_initial_bearing():
     assert math.isclose(initial_bearing_deg(0.0, 0.0, 0.0, 1.0), 90.0)
     assert math.isclose(initial_bearing_deg(0.0, 0.0, -1.0, 0.0), 180.0)
     assert math.isclose(initial_bearing_deg(0.0, 0.0, 0.0, -1.0), 270.0)
+
+
+def test_every_country_point_comes_from_one_source(gazetteer: Gazetteer):
+    countries = list(gazetteer.places(kind="country"))
+    assert len(countries) > 240 and {c.source for c in countries} == {"countrystatecity-countries"}
+    united_states = gazetteer.country("US")
+    assert (united_states.lat, united_states.lon) == (38.0, -97.0)
+    assert not (DATA_DIR / "country_points.tsv").exists()
+
+
+def test_informal_regions_are_made_of_their_members(gazetteer: Gazetteer):
+    rows = read_data("regions.tsv")
+    assert len(rows) >= 40
+    for row in rows:
+        region = next(c.place for c in gazetteer.candidates(row["name"], fuzzy=False) if c.place.name == row["name"])
+        members = gazetteer.members(region)
+        assert region.kind == "region" and members, row["name"]
+        points = [gazetteer.country(code) for code in members if len(code) == 2]
+        points = [p for p in points if p is not None]
+        nearest = min(haversine_km(region.lat, region.lon, p.lat, p.lon) for p in points) if points else 0.0
+        assert nearest < 1500.0, row["name"]
+    southeast_asia = gazetteer.best("Southeast Asia").place
+    assert {"VN", "TH", "ID", "PH"} <= gazetteer.members(southeast_asia)
+    assert "RU" not in gazetteer.members(gazetteer.best("Eastern Europe").place)
+    assert gazetteer.members(gazetteer.best("Europe").place) >= {"FR", "DE", "UA"}
+    assert gazetteer.members(gazetteer.country("FR")) == frozenset()
+
+
+def test_a_feature_and_the_admin_area_named_after_it_are_one_place(gazetteer: Gazetteer):
+    crimea = {c.place.id for c in gazetteer.candidates("Crimea", kind="region", fuzzy=False)}
+    krym = {c.place.id for c in gazetteer.candidates("Avtonomna Respublika Krym", fuzzy=False)}
+    assert len(crimea) == 1 and crimea == krym
+    assert not gazetteer.candidates("Crimea", kind="feature", fuzzy=False)
+    place = gazetteer.place(crimea.pop())
+    assert (place.name, place.subkind, place.geonameid) == ("Crimea", "admin1", 703883)
+
+
+def test_region_members_expand_groups_and_leave_out():
+    groups = {"subregion:Eastern Europe": {"PL", "UA", "RU"}}
+    assert region_members("subregion:Eastern Europe|-RU", groups) == frozenset({"PL", "UA"})
+    assert region_members("AM|AZ|GE", groups) == frozenset({"AM", "AZ", "GE"})
+    with pytest.raises(ValueError, match="no country group"):
+        region_members("subregion:Atlantis", groups)
+
+
+def test_weighted_centre_on_the_sphere():
+    assert weighted_centre([10.0, 10.0], [20.0, 40.0], [1.0, 1.0])[0] > 10.0
+    lat, lon = weighted_centre([0.0, 0.0], [179.0, -179.0], [1.0, 1.0])
+    assert abs(lat) < 1e-9 and abs(abs(lon) - 180.0) < 1e-9
+    assert weighted_centre([0.0, 50.0], [0.0, 30.0], [0.0, 2.0]) == pytest.approx((50.0, 30.0))
+
+
+def test_nearest_across_the_antimeridian(gazetteer: Gazetteer):
+    [(east, _)] = gazetteer.nearest(-17.7, 179.99)
+    [(west, _)] = gazetteer.nearest(-17.7, -179.99)
+    assert east.country_code == west.country_code == "FJ"

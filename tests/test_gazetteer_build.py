@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gazetteer import Gazetteer, build
+from gazetteer import Gazetteer, Match, build
 from gazetteer.sources import read_data, usable_alternate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,8 +50,8 @@ def test_every_curated_feature_cites_a_source_and_is_in_the_gazetteer(gazetteer:
     unsourced = [row["name"] for row in rows if not (row["source"] or "").strip()]
     assert not unsourced, f"features.tsv rows without a source: {unsourced}"
     for row in rows:
-        found = gazetteer.candidates(row["name"], kind=row["kind"], fuzzy=False)
-        assert any(c.place.name == row["name"] and c.place.source == "features.tsv" for c in found), row["name"]
+        found = gazetteer.candidates(row["name"], fuzzy=False)
+        assert any(c.place.name == row["name"] and c.match == Match.NAME for c in found), row["name"]
 
 
 def test_codes_and_urls_are_not_names():

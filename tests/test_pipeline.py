@@ -51,9 +51,6 @@ PLACE_COUNTRIES = {
     "Chechenskaya Respublika": "RU", "Poland": "PL", "Malyn": "UA", "Turkey": "TR", "Canada": "CA", "Brussels": "BE",
 }  # fmt: skip
 """The country of each place the seeds name (None: a continent, or a river across borders)."""
-KNOWN_WRONG = {("004_70bee2f5835789ce", "Brussels")}
-
-"""Mentions the pipeline resolves to a namesake in another country today; each is a strict xfail below."""
 NOT_PLACES = {"Kuleba", "Leyen", "Concerns", "Mounting", "Vladimir", "Putin", "Zelensky", "Russian", "Ukrainian",
               "Russia Today", "Western", "Kremlin", "Sputnik", "Mon"}  # fmt: skip
 
@@ -102,19 +99,7 @@ def test_every_place_in_the_seeds_is_resolved_correctly(seeds, article_id):
 def test_every_place_in_the_seeds_is_in_the_right_country(seeds, article_id):
     expected = SEED_PLACES[article_id]
     for m in seeds[article_id].mentions:
-        if (article_id, m.text) not in KNOWN_WRONG:
-            assert m.place.country_code == PLACE_COUNTRIES[expected[m.text]], m.text
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="Brussels, Wisconsin wins: the article names the United States (as 'US' and 'United States', each "
-    "lending support) and never Belgium, so country containment lifts the village above the Belgian capital",
-)
-@pytest.mark.parametrize(("article_id", "text"), sorted(KNOWN_WRONG))
-def test_known_wrong_namesakes(seeds, article_id, text):
-    expected = PLACE_COUNTRIES[SEED_PLACES[article_id][text]]
-    assert {m.place.country_code for m in seeds[article_id].mentions if m.text == text} == {expected}
+        assert m.place.country_code == PLACE_COUNTRIES[expected[m.text]], m.text
 
 
 @pytest.mark.parametrize("article_id", sorted(SEED_PLACES))

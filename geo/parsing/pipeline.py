@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from spacy.language import Language
@@ -29,6 +29,7 @@ from spacy.tokens import Doc
 from gazetteer import Gazetteer
 from geo.chunks import chunked
 from geo.parsing.nlp import load_nlp
+from geo.parsing.ranker import load_ranker
 from geo.parsing.recognize import find_toponyms
 from geo.parsing.resolve import resolve
 from geo.parsing.sentences import Sentences
@@ -54,14 +55,19 @@ SUPPORTED_LANGUAGES = frozenset({"en"})
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """What counts as a mention.
+    """What counts as a mention, and what resolution knows beyond the text.
 
     The product maps places; ``all_toponyms`` also returns what geoparsing gold standards count
     as toponyms: demonyms ("Russian" -> Russia) and names nested in organisation names
-    ("Norfolk" in "Norfolk High School"), each flagged.
+    ("Norfolk" in "Norfolk High School"), each flagged, and names no gazetteer place fits well
+    enough (with no place). ``focus``: ISO codes of the countries the news is about (their
+    places get the ranker's fitted focus weight; none by default). ``weights``: a ranker file
+    other than the committed one (``python -m geo fit``).
     """
 
     all_toponyms: bool = False
+    focus: frozenset[str] = field(default_factory=frozenset)
+    weights: Path | None = None
 
 
 def pieces(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, str]]:
@@ -145,7 +151,8 @@ def _mentions(
     toponyms = [_shifted(t, offset) for offset, doc in docs for t in find_toponyms(doc, gazetteer)]
     sentences = Sentences(article.text)
     mentions = []
-    for resolution in resolve(article.text, toponyms, gazetteer):
+    ranker = load_ranker(options.weights)
+    for resolution in resolve(article.text, toponyms, gazetteer, ranker=ranker, focus=options.focus):
         toponym = resolution.toponym
         if (toponym.demonym or toponym.nested) and not options.all_toponyms:
             continue
@@ -191,6 +198,7 @@ class Geoparser:
         processes: int | None = None,
     ):
         self.gazetteer = gazetteer or Gazetteer.open()
+        load_ranker(options.weights)
         self.nlp = load_nlp(self.gazetteer, model)
         self.options = options
         self.processes = max(1, processes or os.cpu_count() or 1)

@@ -1,96 +1,55 @@
 """Resolve each recognised toponym of an article to one gazetteer place, with a confidence.
 
-A reader resolves "Paris" with the rest of the article in mind, and so does this. Every
-candidate of every name gets
+A reader resolves "Paris" with the rest of the article in mind, and so does this:
 
-    score = prior + SUPPORT_WEIGHT * support + qualifier bonus
-
-- ``prior``: the gazetteer's context-free plausibility (population, kind, match quality).
-- ``support``: how well the candidate fits the article's other names. For each other name,
-  the best-fitting of *its* candidates counts, weighted by how plausible that candidate is for
-  its own name: a place inside a country or admin area the article names, or near a place it
-  names (a kernel on distance), fits. Looking at all candidates of the other names, not only at
-  their favourites, lets a local reading win as a whole: "Paris" and "Henry County" are both
-  in Tennessee, although each alone would go to France and Georgia. Demonyms ("Ukrainian")
-  count as names of their country.
-- qualifiers: "Armyansk, Crimea", "Belgorod, Russia", "Paris, Texas" put the first place
-  inside the second; distance phrases ("Malyn, about 100 kilometers northwest of Kyiv") put it
-  that far, and that way, from the second.
-
-An admin area reached only through a bare name it shares with its city ("Kherson" for the
-oblast) gets no support: the places around it support the city just as well, and a reader
-takes a bare "Kherson" for the city unless the text says "region" or "oblast".
-
-One name means one place throughout an article. A second round re-weights the other names'
-candidates by the first round's result. The confidence is the share of the softmax over a
-name's candidate scores that falls within ``SAME_PLACE_KM`` of the chosen place (Kyiv the city
-and Kyiv the city-region are one answer), times the recognition confidence.
+1. The article's toponyms are grouped by name: one name means one place throughout an article.
+   Each name gets its gazetteer candidates (a demonym, "Ukrainian", has its country as its only
+   candidate). A name the gazetteer matches only approximately, as a place the article spells
+   right elsewhere, is that place ("Mauripol" beside "Mariupol"). Otherwise a misspelling that
+   would land on a prominent place (``features.prominent``: a country, an admin1 area, a capital,
+   a world city...) is dropped: "Austrasia" is not Australia.
+2. Every candidate is scored by the fitted ranker (``geo.parsing.ranker``) over its features
+   (``geo.parsing.features``): its own (population, kind, how the name matched, "Paris, Texas",
+   "40 miles north of Dallas") and its fit with the article's other names, counting all their
+   plausible candidates, so a consistent local reading ("Paris" and "Henry County", both in
+   Tennessee) beats two famous ones.
+3. Each name takes its best candidate. A name none of whose candidates has it as its own name
+   (only as an alternate name, an area form or an approximate spelling) also has a "no place"
+   reading; when that scores higher (unknown beats wrong) the mention has no place.
+   A bare name of both a city and the admin area around it is the city ("Kyiv", "Kherson"),
+   unless the text names the area ("Kherson region"): one place, one marker.
+4. The confidence is calibrated (``geo.parsing.calibration``): among mentions scored about c,
+   about c are right. Its main inputs are the ranker's share for the chosen place (the softmax
+   over the name's readings, counting candidates within ``SAME_PLACE_KM`` of the chosen one as
+   the same answer: Kyiv the city and Kyiv the city-region) and the recognition confidence.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
-from gazetteer import Candidate, Gazetteer, Match, Place, haversine_km, initial_bearing_deg
+from gazetteer import APPROXIMATE, EXACT_NAME, Candidate, Gazetteer, Match, Place
 from gazetteer.normalize import name_key, split_area_suffix
+from geo.parsing.calibration import calibration_features
+from geo.parsing.features import Name, Slate, build_slate, prominent
+from geo.parsing.ranker import Ranker, load_ranker
 from geo.parsing.toponym import Toponym
 
-__all__ = ["Resolution", "resolve"]
+__all__ = ["Ranking", "Resolution", "article_names", "rank", "resolve", "toponym_key"]
 
 CANDIDATES = 15
 """Candidates kept per name, best priors first."""
 DEMONYM_PRIOR = 10.0
 """Prior of the country a demonym names: its only candidate, so it is chosen whatever the value."""
-SUPPORT_WEIGHT = 3.5
-"""Weight of the support from the article's other names against the prior."""
-PROXIMITY_KM = 80.0
-"""Distance at which two points' fit has fallen to 1/e (an exponential kernel)."""
-COUNTRY_FIT = 0.4
-"""Fit of a place with a country that contains it (weak: countries are big)."""
-ADMIN_FIT = 1.0
-"""Fit of a place with an admin area that contains it."""
-PLAUSIBILITY_POWER = 0.5
-"""How much another name's candidate counts is its softmax share to this power."""
-MAX_NAME_WEIGHT = 2.0
-"""Most a name counts in another's support, however often the article repeats it (once per mention)."""
-QUALIFIER_BONUS = 8.0
-"""Score bonus of a place inside the region or country written after it ("Paris, Texas")."""
-DISTANCE_BONUS = 4.0
-"""Score bonus of a place at the distance (and direction) a phrase gives from another."""
-DISTANCE_TOLERANCE = 0.4
-DISTANCE_TOLERANCE_KM = 20.0
-"""A stated distance matches within this share of it, or this many km if more (news rounds)."""
-BEARING_TOLERANCE = 60.0
-"""Degrees a stated direction may be off ("northwest" covers 255-15 degrees)."""
-MILE_KM = 1.609344
-ANCHORS = 3
-"""Candidates of the place a distance is measured from that are tried (best priors first)."""
-BEARINGS = {
-    "north": 0, "northeast": 45, "east": 90, "southeast": 135, "south": 180, "southwest": 225, "west": 270,
-    "northwest": 315,
-}  # fmt: skip
-_DISTANCE_RE = re.compile(
-    r"[,\s]*(?:(?:which is|is|located|situated|lies|about|some|around|roughly|nearly|approximately|just|"
-    r"less than|more than|almost|over|under)\s+)*"
-    r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*-?\s*(?P<unit>km|kilometers|kilometres|miles|mi)\b"
-    r"(?:\s*\([^)]{0,40}\))?\s*(?:to the\s+)?(?P<way>north|south|east|west|north-?east|north-?west|south-?east|"
-    r"south-?west)?(?:ern)?\s*(?:of|from|outside)\s+(?:the\s+(?:city|town|village|capital)\s+of\s+)?",
-    re.IGNORECASE,
-)
 SAME_PLACE_KM = 25.0
 """Candidates this close to the chosen one are the same answer (Kyiv the city and the city-region)."""
-ROUNDS = 2
-"""Rounds of re-weighting the other names' candidates by the previous round's scores."""
-AREA_KINDS = frozenset({"country", "continent"})
-"""Kinds too large to fit by nearness: their points say little about where they are."""
 
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
-    """A toponym and the place it was resolved to (None when no candidate fits)."""
+    """A toponym and the place it was resolved to (None: no candidate, or none good enough)."""
 
     toponym: Toponym
     place: Place | None
@@ -98,55 +57,106 @@ class Resolution:
     match: Match | None
 
 
-@dataclass(slots=True)
-class _Name:
-    """One distinct name of the article, its mentions and its candidates."""
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """An article's names, their candidates' scores, and what each name resolved to."""
 
-    key: str
-    toponyms: list[Toponym]
-    candidates: list[Candidate]
+    slate: Slate
+    scores: np.ndarray
+    chosen: list[int | None]
+    """Per name, the row of its chosen candidate (None: unresolved)."""
+    place_shares: list[float]
+    """Per name, the ranker's share for the chosen place (0 when unresolved)."""
 
 
-def resolve(text: str, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[Resolution]:
-    """Resolve an article's toponyms (demonyms and nested names included) to places."""
-    names = _names(toponyms, gazetteer)
-    flat = [(i, c) for i, name in enumerate(names) for c in name.candidates]
-    chosen: dict[int, int] = {}
-    shares: dict[int, float] = {}
-    if flat:
-        scores = _scores(text, names, flat)
-        for i, name in enumerate(names):
-            rows = [row for row, (owner, _) in enumerate(flat) if owner == i]
-            if rows:
-                best = max(rows, key=lambda row: scores[row])
-                chosen[i] = best
-                shares[i] = _location_share(flat, scores, rows, best)
-    resolutions = []
-    index = {name.key: i for i, name in enumerate(names)}
-    for toponym in toponyms:
-        i = index[_key(toponym, gazetteer)]
-        if i not in chosen:
-            resolutions.append(Resolution(toponym, None, 0.0, None))
+def resolve(
+    text: str,
+    toponyms: list[Toponym],
+    gazetteer: Gazetteer,
+    *,
+    ranker: Ranker | None = None,
+    focus: frozenset[str] = frozenset(),
+) -> list[Resolution]:
+    """Resolve an article's toponyms (demonyms and nested names included) to places.
+
+    ``ranker``: the fitted ranker (default: the committed one); ``focus``: ISO codes of the
+    countries the news is about, whose places get the ranker's focus weight.
+    """
+    ranker = ranker or load_ranker()
+    ranking = rank(text, toponyms, gazetteer, ranker, focus)
+    resolved: list[tuple[Toponym, Candidate, Match]] = []
+    rows = []
+    unresolved = {}
+    for i, name in enumerate(ranking.slate.names):
+        row = ranking.chosen[i]
+        if row is None:
+            unresolved.update({id(t): Resolution(t, None, 0.0, None) for t in name.toponyms})
             continue
-        candidate = flat[chosen[i]][1]
-        match = Match.DEMONYM if toponym.demonym else candidate.match
-        resolutions.append(Resolution(toponym, candidate.place, round(shares[i] * toponym.confidence, 3), match))
-    return resolutions
+        candidate = ranking.slate.candidates[row]
+        for toponym in name.toponyms:
+            match = Match.DEMONYM if toponym.demonym else candidate.match
+            resolved.append((toponym, candidate, match))
+            rows.append(
+                calibration_features(
+                    place_share=ranking.place_shares[i],
+                    recognition=toponym.confidence,
+                    place=candidate.place,
+                    match=match,
+                    demonym=toponym.demonym,
+                    nested=toponym.nested,
+                    candidates=len(name.candidates),
+                )
+            )
+    confidences = ranker.calibration.confidence(np.array(rows)) if rows else []
+    resolutions = {
+        id(toponym): Resolution(toponym, candidate.place, round(float(confidence), 3), match)
+        for (toponym, candidate, match), confidence in zip(resolved, confidences)
+    }
+    return [resolutions.get(id(t)) or unresolved[id(t)] for t in toponyms]
 
 
-def _key(toponym: Toponym, gazetteer: Gazetteer) -> str:
+def rank(text: str, toponyms: list[Toponym], gazetteer: Gazetteer, ranker: Ranker, focus: frozenset[str]) -> Ranking:
+    """Score every candidate of every name of an article and choose each name's place."""
+    slate = build_slate(text, article_names(toponyms, gazetteer), gazetteer, focus)
+    scores = ranker.scores(slate) if len(slate) else np.zeros(0)
+    chosen: list[int | None] = [None] * len(slate.names)
+    place_shares = [0.0] * len(slate.names)
+    ends = [*slate.starts[1:].tolist(), len(slate)]
+    for start, end, abstains in zip(slate.starts.tolist(), ends, slate.abstains.tolist()):
+        rows = np.arange(start, end)
+        best = start + int(np.argmax(scores[start:end]))
+        abstain = ranker.abstain if abstains else None
+        if abstain is not None and scores[best] <= abstain:
+            continue
+        name = int(slate.owner[start])
+        chosen[name] = _canonical(slate, scores, rows, best)
+        place_shares[name] = _place_share(slate, scores, rows, chosen[name], abstain)
+    return Ranking(slate, scores, chosen, place_shares)
+
+
+def toponym_key(toponym: Toponym, gazetteer: Gazetteer) -> str:
+    """The key under which an article's toponyms are one name."""
     if toponym.demonym:
         return f"demonym:{gazetteer.demonym_country(toponym.text)}"
     return name_key(toponym.name)
 
 
-def _names(toponyms: list[Toponym], gazetteer: Gazetteer) -> list[_Name]:
-    names: dict[str, _Name] = {}
+def article_names(toponyms: list[Toponym], gazetteer: Gazetteer) -> list[Name]:
+    """An article's distinct names with their mentions and candidates, in order of first mention
+    (approximate spellings filtered as the module's docstring says)."""
+    names: dict[str, Name] = {}
     for toponym in toponyms:
-        key = _key(toponym, gazetteer)
+        key = toponym_key(toponym, gazetteer)
         if key not in names:
-            names[key] = _Name(key, [], _candidates(toponym, gazetteer))
+            names[key] = Name(key, [], _candidates(toponym, gazetteer))
         names[key].toponyms.append(toponym)
+    spelled_right = {c.place.id for name in names.values() for c in name.candidates if c.match not in APPROXIMATE}
+    for name in names.values():
+        echoes = [c for c in name.candidates if c.match in APPROXIMATE and c.place.id in spelled_right]
+        if echoes and all(c.match in APPROXIMATE for c in name.candidates):
+            name.candidates, name.echo = echoes, True
+        else:
+            name.candidates = [c for c in name.candidates if _admissible(c, spelled_right)]
     return list(names.values())
 
 
@@ -159,108 +169,48 @@ def _candidates(toponym: Toponym, gazetteer: Gazetteer) -> list[Candidate]:
     return gazetteer.candidates(toponym.name, fuzzy=fuzzy, limit=CANDIDATES)
 
 
-def _scores(text: str, names: list[_Name], flat: list[tuple[int, Candidate]]) -> np.ndarray:
-    owner = np.array([i for i, _ in flat])
-    prior = np.array([c.prior for _, c in flat])
-    receives = np.array([c.match != Match.AREA or split_area_suffix(names[i].key)[1] for i, c in flat])
-    fit = _fit_matrix([c.place for _, c in flat])
-    same_name = owner[:, None] == owner[None, :]
-    fit[same_name] = 0.0
-    weight = np.array([min(MAX_NAME_WEIGHT, float(len(names[i].toponyms))) for i in owner])
-    scores = prior + _pair_bonus(text, names, flat)
-    for _ in range(ROUNDS):
-        plausibility = _shares(scores, owner) ** PLAUSIBILITY_POWER
-        weighted = fit * plausibility[None, :]
-        support = np.zeros(len(flat))
-        for i in np.unique(owner):
-            columns = owner == i
-            support += weight[columns][0] * weighted[:, columns].max(axis=1)
-        scores = prior + SUPPORT_WEIGHT * support * receives + _pair_bonus(text, names, flat)
-    return scores
-
-
-def _fit_matrix(places: list[Place]) -> np.ndarray:
-    """How well place i fits with place j: containment in a country or admin area, or nearness."""
-    lat = np.array([p.lat for p in places])
-    lon = np.array([p.lon for p in places])
-    km = haversine_km(lat[None, :], lon[None, :], lat[:, None], lon[:, None])
-    pointlike = np.array([p.kind not in AREA_KINDS for p in places])
-    fit = np.exp(-km / PROXIMITY_KM) * (pointlike[:, None] & pointlike[None, :])
-    country = np.array([p.country_code or "" for p in places])
-    admin1 = np.array([p.admin1_code or "" for p in places])
-    is_country = np.array([p.kind == "country" for p in places])
-    is_admin1 = np.array([p.subkind == "admin1" for p in places])
-    same_country = (country[:, None] == country[None, :]) & (country[:, None] != "")
-    same_admin1 = (admin1[:, None] == admin1[None, :]) & (admin1[:, None] != "")
-    contains = (same_country & (is_country[:, None] | is_country[None, :])) * COUNTRY_FIT
-    contains = np.maximum(contains, (same_admin1 & (is_admin1[:, None] | is_admin1[None, :])) * ADMIN_FIT)
-    return np.maximum(fit, contains)
-
-
-def _shares(scores: np.ndarray, owner: np.ndarray) -> np.ndarray:
-    """Softmax of scores within each name."""
-    shares = np.empty_like(scores)
-    for i in np.unique(owner):
-        rows = owner == i
-        weights = np.exp(scores[rows] - scores[rows].max())
-        shares[rows] = weights / weights.sum()
-    return shares
-
-
-def _pair_bonus(text: str, names: list[_Name], flat: list[tuple[int, Candidate]]) -> np.ndarray:
-    """Bonuses from how two neighbouring toponyms are written: "Paris, Texas" puts the first inside
-    the second; "Malyn, about 100 kilometers northwest of Kyiv" puts it that far (and that way)
-    from the second."""
-    bonus = np.zeros(len(flat))
-    index = {name.key: i for i, name in enumerate(names)}
-    toponyms = sorted((t for name in names for t in name.toponyms if not t.demonym), key=lambda t: t.start)
-    for first, second in zip(toponyms, toponyms[1:]):
-        between = text[first.end : second.start]
-        inner, outer = index[name_key(first.name)], index[name_key(second.name)]
-        if inner == outer:
-            continue
-        if between.strip() == "," and len(between) <= 3:
-            containers = [c.place for i, c in flat if i == outer and c.place.kind in ("country", "region")]
-            for row, (i, candidate) in enumerate(flat):
-                if i == inner and any(_inside(candidate.place, container) for container in containers):
-                    bonus[row] = max(bonus[row], QUALIFIER_BONUS)
-        elif (phrase := _DISTANCE_RE.fullmatch(between)) is not None:
-            anchors = [c.place for i, c in flat if i == outer][:ANCHORS]
-            km = float(phrase["amount"].replace(",", "")) * (MILE_KM if phrase["unit"].startswith("mi") else 1.0)
-            for row, (i, candidate) in enumerate(flat):
-                if i == inner and any(_at_distance(candidate.place, anchor, km, phrase["way"]) for anchor in anchors):
-                    bonus[row] = max(bonus[row], DISTANCE_BONUS)
-    return bonus
-
-
-def _at_distance(place: Place, anchor: Place, km: float, way: str | None) -> bool:
-    """Whether a place lies about ``km`` from the anchor, in the direction given (if any)."""
-    distance = haversine_km(anchor.lat, anchor.lon, place.lat, place.lon)
-    if abs(distance - km) > max(DISTANCE_TOLERANCE_KM, km * DISTANCE_TOLERANCE):
-        return False
-    if not way:
+def _admissible(candidate: Candidate, spelled_right: set[int]) -> bool:
+    """The floor under misspellings: one that lands on a prominent place counts only when the
+    article names that place by a right spelling too (transliterations always count)."""
+    if candidate.match != Match.FUZZY:
         return True
-    bearing = initial_bearing_deg(anchor.lat, anchor.lon, place.lat, place.lon)
-    expected = BEARINGS[way.lower().replace("-", "")]
-    return abs((bearing - expected + 180) % 360 - 180) <= BEARING_TOLERANCE
+    return not prominent(candidate.place) or candidate.place.id in spelled_right
 
 
-def _inside(place: Place, container: Place) -> bool:
-    if place.id == container.id:
-        return False
-    if container.kind == "country":
-        return place.country_code == container.country_code
-    if container.subkind == "admin1":
-        return place.admin1_code == container.admin1_code
-    return place.country_code == container.country_code
+def _canonical(slate: Slate, scores: np.ndarray, rows: np.ndarray, best: int) -> int:
+    """The city rather than an admin area, when a bare name is both's and the area is the city's
+    own (the city of Kyiv as a region, within ``SAME_PLACE_KM``) or one the city lies in and shares
+    its name with (Khersonska oblast for "Kherson"): a reader takes the city, unless the text names
+    the area ("Kherson region")."""
+    chosen = slate.candidates[best]
+    area = chosen.place
+    named_area = split_area_suffix(slate.names[int(slate.owner[best])].key)[1]
+    if area.kind != "region" or not area.subkind.startswith("admin") or named_area:
+        return best
+
+    def its_city(row: int) -> bool:
+        city = slate.candidates[row]
+        return (
+            city.place.kind == "city"
+            and city.match in EXACT_NAME
+            and city.place.country_code == area.country_code
+            and (
+                slate.km[best, row] <= SAME_PLACE_KM
+                or (chosen.match == Match.AREA and city.place.admin1_code == area.admin1_code)
+            )
+        )
+
+    cities = [row for row in rows if its_city(row)]
+    return max(cities, key=lambda row: scores[row]) if cities else best
 
 
-def _location_share(flat: list[tuple[int, Candidate]], scores: np.ndarray, rows: list[int], best: int) -> float:
-    """Softmax share of the chosen candidate's location among its name's candidates."""
-    chosen = flat[best][1].place
+def _place_share(slate: Slate, scores: np.ndarray, rows: np.ndarray, chosen: int, abstain: float | None) -> float:
+    """Softmax share of the chosen place among a name's readings (its candidates, and "no place"
+    when the name may be left unresolved), counting candidates within ``SAME_PLACE_KM`` of it as
+    the same place."""
     values = scores[rows]
-    weights = np.exp(values - values.max())
-    lat = np.array([flat[r][1].place.lat for r in rows])
-    lon = np.array([flat[r][1].place.lon for r in rows])
-    km = haversine_km(chosen.lat, chosen.lon, lat, lon)
-    return float(weights[km <= SAME_PLACE_KM].sum() / weights.sum())
+    top = values.max() if abstain is None else max(values.max(), abstain)
+    weights = np.exp(values - top)
+    same = slate.km[chosen, rows] <= SAME_PLACE_KM
+    no_place = 0.0 if abstain is None else np.exp(abstain - top)
+    return float(weights[same].sum() / (weights.sum() + no_place))
