@@ -38,3 +38,8 @@ class Unreadable(DatelineError):
 
 class CorrectionError(DatelineError):
     """A correction that cannot be made or read (no such mention, a bad file row, an unknown place kind)."""
+
+
+class BasemapUnusable(DatelineError):
+    """The basemap a reader configured (``DATELINE_TILES``) cannot be drawn: no such file, not a raster
+    tile set, or a tile URL without its placeholders or attribution. The map falls back to the bundled tiles."""
