@@ -271,14 +271,17 @@ def place_names(texts: list[str]) -> set[str]:
 
 
 def click_place(page, name: str, *, timeout: float = 20.0) -> str:
-    """Click the drawn marker of a place, as a person would; its tooltip text."""
+    """Click the drawn marker of a place with the mouse at its centre, as a person would; its tooltip text."""
 
     def tag_and_click() -> str | None:
         frame = map_frame(page, timeout=10)
         text = frame.evaluate(JS_MARK_PLACE, name)
         if not text or text == "panned":
             return None
-        frame.click(f'path[data-place="{name}"]', force=True, timeout=5000)
+        box = frame.locator(f'path[data-place="{name}"]').bounding_box(timeout=5000)
+        if box is None:
+            return None
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         return text
 
     return eventually(tag_and_click, timeout=timeout, interval=0.3, what=f"a marker for {name}")
