@@ -43,6 +43,7 @@ mark { background: #ffe08a; color: #1a1a1a; padding: 0 .1em; border-radius: 2px;
 mark.chosen { background: #ffb347; box-shadow: 0 0 0 2px #c0392b; }
 mark.unplaced { background: transparent; color: inherit; border-bottom: 2px dotted currentColor; }
 .article { line-height: 1.6; }
+.st-key-panel { scroll-margin-top: 4rem; }
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 .brand b { font-size: 1.9rem; font-weight: 700; margin-right: .6rem; }
 .brand span { opacity: .8; }
