@@ -47,3 +47,8 @@ class ClusterUnreachable(DatelineError):
 class RankerInvalid(DatelineError):
     """The ranker file is missing, unreadable, or was fitted for other features: refit it
     (``python -m geo fit``) or point ``--weights`` at one that fits this code."""
+
+
+class BasemapUnusable(DatelineError):
+    """The basemap a reader configured (``DATELINE_TILES``) cannot be drawn: no such file, not a raster
+    tile set, or a tile URL without its placeholders or attribution. The map falls back to the bundled tiles."""

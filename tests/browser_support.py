@@ -33,7 +33,7 @@ VIEWPORT = {"width": 1400, "height": 1100}
 APP_CONNECTED = '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 MARKER = "path.leaflet-interactive"
-MARKER_OR_CLUSTER = "path.leaflet-interactive, .marker-cluster"
+MARKER_OR_CLUSTER = "path.leaflet-interactive, .dl-cluster"
 
 # JavaScript run inside the map's frame (``window.map`` is the Leaflet map). Markers are
 # CircleMarkers with a DOM-span tooltip "<Place> — N mention(s)".
@@ -93,7 +93,7 @@ JS_MARK_PLACE = (
 tooltip text; "panned" when the marker was off-screen and the map was moved to it (call again);
 null when the place has no drawn marker."""
 
-JS_CLUSTER_ICONS = "() => document.querySelectorAll('.marker-cluster').length"
+JS_CLUSTER_ICONS = "() => document.querySelectorAll('.dl-cluster').length"
 
 
 # ---------------------------------------------------------------------------- environment
@@ -250,8 +250,7 @@ def open_app(page, url: str, *, timeout: float = 90.0, marker: str = MARKER) -> 
     page.goto(url, wait_until="commit", timeout=timeout * 1000)
     page.wait_for_selector(APP_CONNECTED, timeout=timeout * 1000)
     connected = time.perf_counter() - started
-    frame = map_frame(page, timeout)
-    frame.wait_for_selector(marker, timeout=timeout * 1000)
+    page.frame_locator(MAP_IFRAME).locator(marker).first.wait_for(state="visible", timeout=timeout * 1000)
     first_marker = time.perf_counter() - started
     return {"connected_s": connected, "first_marker_s": first_marker}
 
@@ -271,14 +270,19 @@ def place_names(texts: list[str]) -> set[str]:
 
 
 def click_place(page, name: str, *, timeout: float = 20.0) -> str:
-    """Click the drawn marker of a place, as a person would; its tooltip text."""
+    """Click the drawn marker of a place with the mouse at its centre, as a person would; its tooltip text."""
+
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
 
     def tag_and_click() -> str | None:
         frame = map_frame(page, timeout=10)
         text = frame.evaluate(JS_MARK_PLACE, name)
         if not text or text == "panned":
             return None
-        frame.click(f'path[data-place="{name}"]', force=True, timeout=5000)
+        box = frame.locator(f'path[data-place="{name}"]').bounding_box(timeout=5000)
+        if box is None:
+            return None
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         return text
 
     return eventually(tag_and_click, timeout=timeout, interval=0.3, what=f"a marker for {name}")
@@ -338,3 +342,75 @@ def is_local(url: str, port: int) -> bool:
         and parts.hostname in ("localhost", "127.0.0.1", "::1")
         and parts.port == port
     )
+
+
+# ---------------------------------------------------------------------------- tables and the map's view
+
+TABLE_ROW_PX = 35
+"""Height of a header or body row of Streamlit's data grid (a canvas; its accessible twin is a table)."""
+TICK_COLUMN_PX = 16
+"""Distance of the row-selection checkbox from the grid's left edge."""
+
+
+def table_rows(page, table: int = 0) -> list[str]:
+    """The first column of a data grid's rows, top to bottom, as its accessible table has them."""
+    return page.evaluate(
+        """(n) => { const grid = document.querySelectorAll('[data-testid="stDataFrame"]')[n];
+            return grid ? [...grid.querySelectorAll('tbody tr')].map(r => r.querySelector('td').innerText) : []; }""",
+        table,
+    )
+
+
+def ticked(page, table: int = 0) -> list[str]:
+    """The first column of the ticked rows of a data grid."""
+    return page.evaluate(
+        """(n) => { const grid = document.querySelectorAll('[data-testid="stDataFrame"]')[n];
+            return grid ? [...grid.querySelectorAll('tbody tr[aria-selected="true"]')]
+                .map(r => r.querySelector('td').innerText) : []; }""",
+        table,
+    )
+
+
+def tick(page, name: str, table: int = 0) -> None:
+    """Click the checkbox of the row whose first column is ``name`` (the row must be in the grid's view)."""
+    rows = table_rows(page, table)
+    index = rows.index(name)
+    grid = page.locator('[data-testid="stDataFrame"]').nth(table)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + TICK_COLUMN_PX, box["y"] + TABLE_ROW_PX * (index + 1) + TABLE_ROW_PX / 2)
+
+
+def map_view(page) -> dict:
+    """The map's centre and zoom now."""
+    return map_eval(page, "() => ({lat: map.getCenter().lat, lng: map.getCenter().lng, zoom: map.getZoom()})")
+
+
+JS_MARKER_POINTS = (
+    "(name) => {" + _TOOLTIP_TEXT + """
+    const points = [];
+    for (const layer of Object.values(window.map._layers)) {
+        if (window.L && L.MarkerClusterGroup && layer instanceof L.MarkerClusterGroup) {
+            for (const m of layer.getLayers()) {
+                const t = tooltipText(m);
+                if (t !== null && t.startsWith(name + ' —')) points.push([m.getLatLng().lat, m.getLatLng().lng]);
+            }
+        }
+    }
+    return points;
+}"""
+)
+"""Where the map draws the markers of places of a name (clustered or not)."""
+
+
+def marker_points(page, name: str) -> list[list[float]]:
+    return map_eval(page, JS_MARKER_POINTS, name) or []
+
+
+def network_attempts(log: Path) -> list[str]:
+    """The lines the audit hook (tests/network_audit/sitecustomize.py) wrote: one per attempt to reach another host."""
+    return log.read_text().splitlines() if log.exists() else []
+
+
+NETWORK_AUDIT = ROOT / "tests" / "network_audit"
+"""Put on a server's PYTHONPATH with DATELINE_NETWORK_LOG set: every non-loopback socket attempt is logged."""

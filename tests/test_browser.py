@@ -2,8 +2,10 @@
 
 One ``streamlit run dashboard.py`` per module, on a copy of the seed store, and one headless
 system Chromium (no network, no downloaded browser); a fresh page (a fresh Streamlit session)
-per test. Flows that write to the store (uploads) run last, and the last test checks that no
-request of the whole session left the machine. Screenshots go to ``test-results/browser/``.
+per test. Flows that write to the store (uploads, corrections) run last, and the last tests check
+that no request of the whole session left the machine and that the server itself tried to reach no
+other host (an audit hook logs every socket it opens). Screenshots go to ``test-results/browser/``.
+A few flows need a store of their own (many places, an empty store): they start their own server.
 
 On CI (``CI=true``) a missing Playwright or Chromium, or a browser that cannot start, fails these
 tests; elsewhere a missing Playwright or ``/usr/bin/chromium`` skips them.
@@ -11,6 +13,9 @@ tests; elsewhere a missing Playwright or ``/usr/bin/chromium`` skips them.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import json
 import os
 import re
@@ -19,8 +24,11 @@ from pathlib import Path
 
 import pytest
 from browser_support import (
+    APP_CONNECTED,
     CHROMIUM,
     MARKER,
+    MARKER_OR_CLUSTER,
+    NETWORK_AUDIT,
     ROOT,
     VIEWPORT,
     Server,
@@ -31,7 +39,11 @@ from browser_support import (
     eventually,
     is_local,
     launch_chromium,
+    map_eval,
     map_frame,
+    map_view,
+    marker_points,
+    network_attempts,
     on_ci,
     open_app,
     place_names,
@@ -40,10 +52,18 @@ from browser_support import (
     slider_labels,
     slider_thumb,
     summary,
+    table_rows,
+    tick,
+    ticked,
     wait_idle,
 )
 
+from gazetteer import Match, Place
+from geo.records import Article, Mention, ParsedArticle, content_hash
+from geo.store.database import Store
+
 RESULTS = ROOT / "test-results" / "browser"
+PHONE = {"width": 390, "height": 844}
 KYIV = "geonames:703448"
 TIMINGS: dict[str, object] = {}
 
@@ -65,10 +85,17 @@ def sync_api():
     return sync_api
 
 
+NETWORK_LOG = RESULTS / "network-attempts.log"
+"""Every attempt of the module's server to reach a host other than this machine (none expected)."""
+
+
 @pytest.fixture(scope="module")
 def server(seed_store, tmp_path_factory):
     folder = tmp_path_factory.mktemp("browser")
-    app = Server(copy_store(seed_store, folder / "dateline.duckdb"), RESULTS / "server.log")
+    NETWORK_LOG.parent.mkdir(parents=True, exist_ok=True)
+    NETWORK_LOG.unlink(missing_ok=True)
+    audit = {"PYTHONPATH": str(NETWORK_AUDIT), "DATELINE_NETWORK_LOG": str(NETWORK_LOG)}
+    app = Server(copy_store(seed_store, folder / "dateline.duckdb"), RESULTS / "server.log", extra_env=audit)
     app.start()
     try:
         TIMINGS["server_healthy_s"] = app.wait_healthy()
@@ -168,15 +195,16 @@ def opened(page, server, network):
 
 
 def _count(caption: str, noun: str) -> int:
-    match = re.search(rf"(\d+) {noun}\b", caption)
+    """The number before a noun in the summary ("1 article", "2,041 articles"); ``noun`` in the plural."""
+    match = re.search(rf"(\d[\d,]*) ({noun}|{noun.removesuffix('s')})\b", caption)
     assert match, f"no '{noun}' count in {caption!r}"
-    return int(match.group(1))
+    return int(match.group(1).replace(",", ""))
 
 
 def _panel_heading(page) -> str:
-    headings = [h.strip() for h in page.locator('[data-testid="stHeading"]').all_inner_texts()]
-    panel = [h for h in headings if h not in ("Dateline", "Places")]
-    return panel[0] if panel else ""
+    """The chosen place's name at the top of the sentence panel ("" when none is chosen)."""
+    headings = page.locator('.st-key-panel [data-testid="stHeading"]').all_inner_texts()
+    return headings[0].strip() if headings else ""
 
 
 def _until(page, probe, what: str, timeout: float = 20.0):
@@ -248,6 +276,13 @@ def test_opening_the_app_shows_markers(page, server):
     # The offline basemap is drawn too, from this server.
     eventually(lambda: frame.locator("img.leaflet-tile-loaded").count() >= 4, what="basemap tiles")
     assert page.get_by_role("slider", name="Dates — start").count() == 1
+    # What am I looking at: a title and a line in the main pane, and a key to the colours.
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert "Dateline" in main and "Places named in 5 news articles, on a map over time" in main
+    assert all(word in main for word in ("country", "region", "city", "feature", "low confidence", "cluster"))
+    # Zoom stops where the basemap still reads, and there is a way back to the opening view.
+    assert map_eval(page, "() => map.getMaxZoom()") == 7
+    assert frame.get_by_role("button", name="Reset view").count() == 1
     page.screenshot(path=RESULTS / "main-view.png", full_page=True)
 
 
@@ -276,6 +311,11 @@ def test_clicking_kyiv_shows_its_sentences_and_article(opened):
     text = dialog.inner_text()
     assert len(text) > 4 * len(sentence) and len(text) > 1500, text[:300]
     assert "Kyiv" in dialog.locator("mark").all_inner_texts()
+    # Hovering a name tells its place and confidence; the place the reader came from stands out.
+    chosen = dialog.locator("mark.chosen")
+    assert chosen.count() >= 1 and set(chosen.all_inner_texts()) <= {"Kyiv", "Kiev"}
+    assert chosen.first.get_attribute("title").startswith("Kyiv (city")
+    assert re.search(r"confidence \d+%", dialog.locator("mark:not(.chosen)").first.get_attribute("title"))
     page.screenshot(path=RESULTS / "article-dialog.png")
     page.keyboard.press("Escape")
     dialog.wait_for(state="detached")
@@ -332,8 +372,8 @@ def test_the_date_slider_narrows_the_map_and_goes_in_the_url(opened, context, ne
 def test_play_steps_through_the_days_and_pause_stops(opened):
     page = opened
     _labels_become(page, ["2022-02-26", "2022-03-17"])
-    page.get_by_role("button", name="▶ Play").click()
-    pause = page.get_by_role("button", name="⏸ Pause")
+    page.get_by_role("button", name="Play", exact=True).click()
+    pause = page.get_by_role("button", name="Pause", exact=True)
     pause.wait_for()
     _labels_become(page, ["2022-02-26", "2022-02-26"])  # playing the whole range starts on its first day
 
@@ -350,14 +390,163 @@ def test_play_steps_through_the_days_and_pause_stops(opened):
     assert all(start == end for start, end in seen), seen  # a one-day window moving on
     assert [s for s, _ in seen] == sorted(s for s, _ in seen), seen
 
+    assert page.locator(".day").count() == 1  # the day shown in large type while playing
     pause.click()
-    page.get_by_role("button", name="▶ Play").wait_for()
+    page.get_by_role("button", name="Play", exact=True).wait_for()
     time.sleep(1.5)  # one step already under way may still land
     wait_idle(page)
     stopped = slider_labels(page)
     time.sleep(2.5)
     assert slider_labels(page) == stopped, "the dates kept moving after Pause"
-    assert page.get_by_role("button", name="▶ Play").count() == 1
+    assert page.get_by_role("button", name="Play", exact=True).count() == 1
+
+
+def test_play_to_the_last_day_stops_and_offers_play_again(page, server):
+    """Play ending on the last day leaves a Play button (not a Pause that would restart from the start)."""
+    page.goto(f"{server.url}/?dates=2022-03-15&dates=2022-03-15", wait_until="commit")
+    page.wait_for_selector(APP_CONNECTED, timeout=90_000)
+    wait_idle(page)
+    _labels_become(page, ["2022-03-15", "2022-03-15"])
+    page.get_by_role("button", name="Play", exact=True).click()
+    _labels_become(page, ["2022-03-17", "2022-03-17"], timeout=30)
+    play = page.get_by_role("button", name="Play", exact=True)
+    play.wait_for(timeout=20_000)
+    wait_idle(page)
+    assert page.get_by_role("button", name="Pause", exact=True).count() == 0
+    time.sleep(2)
+    assert slider_labels(page) == ["2022-03-17", "2022-03-17"], "Play went on after the last day"
+    assert page.locator(".day").inner_text().startswith("Thursday 17 March 2022")
+
+
+def test_a_table_row_chooses_a_place_and_unticking_lets_it_go(opened):
+    """Tick a row: its sentences, the map on it; pan away, untick (the panel empties), tick again: the map
+    comes back to it. A click on another marker moves the tick to that place's row."""
+    page = opened
+    page.get_by_role("tab", name="Places").click()
+    eventually(lambda: "Kharkiv" in table_rows(page), what="the places table")
+    tick(page, "Kharkiv")
+    _panel_shows(page, "Kharkiv")
+    wait_idle(page)
+    view = eventually(lambda: (v := map_view(page)) and abs(v["lat"] - 49.99) < 0.5 and v, what="the map on Kharkiv")
+    assert view["zoom"] >= 7 and ticked(page) == ["Kharkiv"]
+    map_eval(page, "() => map.setView([44.0, 20.0], 4, {animate: false})")  # the reader pans away
+
+    tick(page, "Kharkiv")  # untick
+    _until(page, lambda: _panel_heading(page) == "" and not ticked(page), "the panel to empty")
+    assert "Click a place on the map" in page.locator(".st-key-panel").inner_text()
+    tick(page, "Kharkiv")  # and again
+    _panel_shows(page, "Kharkiv")
+    eventually(lambda: abs(map_view(page)["lng"] - 36.25) < 0.5, what="the map back on Kharkiv")
+    wait_idle(page)
+
+    map_eval(page, "() => map.setView([50.45, 30.52], 7, {animate: false})")
+    click_place(page, "Kyiv")
+    _panel_shows(page, "Kyiv")
+    _until(page, lambda: ticked(page) == ["Kyiv"], "the tick to move to Kyiv")
+    assert map_frame(page).locator("path.dl-selected").count() == 1  # the chosen marker is ringed
+
+
+def test_a_marker_is_reached_by_keyboard_and_opened_with_enter(opened):
+    page = opened
+    frame = map_frame(page)
+    label = frame.locator('path[aria-label^="Mariupol —"]')
+    assert label.get_attribute("tabindex") == "0" and label.get_attribute("role") == "button"
+    frame.locator(".leaflet-container").focus()
+    for _ in range(200):  # Tab through the map's controls and markers, as a keyboard user would
+        page.keyboard.press("Tab")
+        if frame.evaluate("() => (document.activeElement.getAttribute('aria-label') || '').startsWith('Mariupol —')"):
+            break
+    else:
+        raise AssertionError("Tab never reached the Mariupol marker")
+    page.keyboard.press("Enter")
+    _panel_shows(page, "Mariupol")
+
+
+def test_dragging_across_the_timeline_chooses_those_dates(opened):
+    page = opened
+    _labels_become(page, ["2022-02-26", "2022-03-17"])
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.scroll_into_view_if_needed()
+    eventually(lambda: chart.locator("canvas, svg").count() > 0, what="the timeline drawn")
+    box = chart.bounding_box()
+    y = box["y"] + box["height"] * 0.45
+    page.mouse.move(box["x"] + box["width"] * 0.2, y)  # right of the axis
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.45, y, steps=8)
+    page.mouse.up()
+    whole = ["2022-02-26", "2022-03-17"]
+    labels = _until(page, lambda: (shown := slider_labels(page)) != whole and shown, "the dates to follow")
+    assert "2022-02-26" <= labels[0] <= labels[1] < "2022-03-10", labels
+    wait_idle(page)
+    page.reload(wait_until="commit")  # the URL keeps the dates (Streamlit writes them there as timestamps)
+    page.wait_for_selector(APP_CONNECTED, timeout=60_000)
+    _labels_become(page, labels)
+
+
+def test_the_density_view_draws_cells_coloured_by_mentions(opened):
+    page = opened
+    page.get_by_role("radio", name="Density").click()
+    cells = eventually(
+        lambda: map_eval(page, "() => Object.values(map._layers).filter(l => l instanceof L.Polygon).length"),
+        what="density cells",
+    )
+    assert cells >= 10
+    assert "Mentions per cell" in page.locator('[data-testid="stMain"]').inner_text()
+    page.screenshot(path=RESULTS / "density.png")
+    page.get_by_role("radio", name="Places").click()
+    eventually(lambda: shown_markers(page), what="markers again")
+
+
+def test_exports_give_relative_sources_and_plain_dates(opened):
+    page = opened
+    with page.expect_download() as csv_download:
+        page.get_by_role("button", name="Export view as CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(csv_download.value.path()).read_text(encoding="utf-8"))))
+    assert rows and all(not row["source"].startswith("/") and "/work/" not in row["source"] for row in rows)
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["date"]) for row in rows if row["date"])
+    with page.expect_download() as geojson_download:
+        page.get_by_role("button", name="Export view as GeoJSON").click()
+    features = json.loads(Path(geojson_download.value.path()).read_text(encoding="utf-8"))["features"]
+    assert len(features) == len(rows)
+    dates = [feature["properties"]["date"] for feature in features]
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) for date in dates if date)
+
+
+def test_dark_mode_follows_the_browser(context, server, network):
+    dark = context.browser.new_context(viewport=VIEWPORT, color_scheme="dark")
+    try:
+        page = dark.new_page()
+        page.on("request", lambda request: network["requests"].append(request.url))
+        open_app(page, server.url)
+        wait_idle(page)
+        shade = page.evaluate("""() => getComputedStyle(document.querySelector('[data-testid="stApp"]')).backgroundColor""")
+        red, green, blue = (int(part) for part in re.findall(r"\d+", shade)[:3])
+        assert red + green + blue < 150, shade
+        page.screenshot(path=RESULTS / "dark.png")
+    finally:
+        dark.close()
+
+
+def test_at_phone_width_choosing_a_place_brings_its_sentences_into_view(context, server, network):
+    phone = context.browser.new_context(viewport=PHONE)
+    try:
+        page = phone.new_page()
+        page.on("request", lambda request: network["requests"].append(request.url))
+        page.goto(server.url, wait_until="commit")
+        map_frame(page).wait_for_selector(MARKER, state="attached", timeout=90_000)
+        wait_idle(page)
+        assert "Places named in" in page.locator('[data-testid="stMain"]').inner_text()  # no sidebar needed
+        click_place(page, "Kyiv")
+        _panel_shows(page, "Kyiv")
+
+        def heading_in_view() -> bool:
+            box = page.locator('.st-key-panel [data-testid="stHeading"]').first.bounding_box()
+            return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]
+
+        eventually(heading_in_view, what="the panel scrolled into view")
+        page.screenshot(path=RESULTS / "phone-panel.png")
+    finally:
+        phone.close()
 
 
 def test_two_people_open_the_dashboard_at_once(context, server, network):
@@ -381,6 +570,84 @@ def test_two_people_open_the_dashboard_at_once(context, server, network):
         if not all(_known_race(text) for text in shown):
             raise RuntimeError(f"a tab failed in a way other than the known store race: {shown}")
         assert outcomes == ["ok"] * len(tabs), shown[0][:600]
+
+
+# ---------------------------------------------------------------------------- stores of their own
+
+
+def _crowded_store(path: Path) -> Path:
+    """300 villages close together (the map clusters them at first) and "Hub" among them, the most mentioned."""
+    places = [
+        Place(n, "Hub" if n == 150 else f"Village {n:03d}", "city", "city", "UA", None, None,
+              49.0 + (n % 20) * 0.08, 35.0 + (n // 20) * 0.1, 1000, 900_000 + n, "geonames")
+        for n in range(300)
+    ]  # fmt: skip
+    parsed = []
+    for first in range(0, 300, 20):
+        names = [place for place in places[first : first + 20]] + ([places[150]] * 29 if first == 140 else [])
+        text, mentions = "", []
+        for place in names:
+            start = len(text)
+            text += place.name + " was quiet. "
+            end = start + len(place.name)
+            mentions.append(Mention(place.name, start, end, 0.9, place, Match.NAME, start, len(text)))
+        day = dt.date(2022, 3, 1)
+        article = Article(f"crowd-{first}", f"crowd-{first}.txt", text, f"Villages {first}", day, False, None, None,
+                          content_hash(f"Villages {first}", day, text))  # fmt: skip
+        parsed.append(ParsedArticle(article, tuple(mentions)))
+    Store(path).ingest(parsed)
+    return path
+
+
+def test_a_place_chosen_in_the_table_is_never_hidden_in_a_cluster(context, tmp_path):
+    db = _crowded_store(tmp_path / "crowded.duckdb")
+    with Server(db, RESULTS / "crowded-server.log") as app:
+        own = context.browser.new_context(viewport=VIEWPORT)
+        try:
+            page = own.new_page()
+            open_app(page, app.url, marker=MARKER_OR_CLUSTER)
+            wait_idle(page)
+            assert map_frame(page).locator(".dl-cluster").count() > 0
+            assert "Hub" not in place_names(shown_markers(page))  # inside a cluster at first
+            page.get_by_role("tab", name="Places").click()
+            eventually(lambda: table_rows(page)[:1] == ["Hub"], what="the places table")
+            tick(page, "Hub")
+            _panel_shows(page, "Hub")
+            eventually(lambda: "Hub" in place_names(shown_markers(page, True)), what="Hub's own marker in view")
+            assert map_view(page)["zoom"] >= 7 and map_frame(page).locator("path.dl-selected").count() == 1
+            page.screenshot(path=RESULTS / "crowded-chosen.png")
+        finally:
+            own.close()
+
+
+JS_STAGE_WATCH = """
+if (window.top === window) {
+    window.__stages = [];
+    new MutationObserver(() => {
+        for (const e of document.querySelectorAll('[data-testid="stExpander"], [data-testid="stProgress"]')) {
+            const text = e.innerText.trim();
+            if (text && !window.__stages.includes(text)) window.__stages.push(text);
+        }
+    }).observe(document, {subtree: true, childList: true, characterData: true});
+}
+"""
+"""Collects every text the first start's status box and progress bar show."""
+
+
+def test_the_first_start_says_which_stage_it_is_in(context, tmp_path):
+    with Server(tmp_path / "empty.duckdb", RESULTS / "first-start-server.log") as app:
+        own = context.browser.new_context(viewport=VIEWPORT)
+        try:
+            own.add_init_script(JS_STAGE_WATCH)
+            page = own.new_page()
+            open_app(page, app.url, timeout=300)
+            stages = " | ".join(page.evaluate("window.__stages"))
+            assert "Loading the language model" in stages and "Reading the sample articles" in stages, stages
+            assert re.search(r"Reading the sample articles: \d of 5", stages), stages
+            wait_idle(page)
+            assert _count(_caption(page), "articles") == 5
+        finally:
+            own.close()
 
 
 # ---------------------------------------------------------------------------- adding articles (writes the store: last)
@@ -499,6 +766,75 @@ def test_hostile_article_text_shows_literally(opened, tmp_path):
     page.keyboard.press("Escape")
 
 
+def test_an_upload_can_be_taken_out_again(opened, tmp_path):
+    page = opened
+    article = tmp_path / "mistake.txt"
+    article.write_text("A ferry left Chornomorsk for Varna on Friday, the port said.\n", encoding="utf-8")
+    _upload(page, article)
+    eventually(lambda: "Chornomorsk" in place_names(all_places(page)), timeout=90, what="the upload's place")
+    wait_idle(page)
+    page.get_by_role("button", name="Remove the 1 article just uploaded").click()
+    eventually(lambda: "Chornomorsk" not in place_names(all_places(page)), timeout=60, what="the place to go")
+    assert any("Removed 1 article" in text for text in alerts(page))
+
+
+BRUSSELS_STORY = (
+    "Harvest fair in Door County\n\n"
+    "The village of Brussels in Door County held its harvest fair on Sunday, and growers came from Green Bay "
+    "and Sturgeon Bay to sell cherries.\n\n"
+    "Organisers in Brussels said the fair drew its largest crowd in years.\n"
+)
+"""A village in Wisconsin that shares a capital's name: the resolver has sent it to Belgium."""
+
+
+def test_correcting_a_place_moves_its_marker_for_good_and_undo_moves_it_back(opened, tmp_path):
+    page = opened
+    story = tmp_path / "brussels-fair.txt"
+    story.write_text(BRUSSELS_STORY, encoding="utf-8")
+    _upload(page, story)
+    before = eventually(lambda: marker_points(page, "Brussels"), timeout=90, what="a Brussels marker")
+    wait_idle(page)
+    map_eval(page, "([lat, lng]) => map.setView([lat, lng], 6, {animate: false})", before[0])
+    click_place(page, "Brussels")
+    _panel_shows(page, "Brussels")
+    wait_idle(page)
+    page.locator(".st-key-panel").get_by_role("button", name="Wrong place?").first.click()
+    dialog = page.locator('[role="dialog"]')
+    dialog.wait_for(state="visible")
+    other = dialog.get_by_role("radio", name=re.compile(r"^Brussels · city · "))
+    eventually(lambda: other.count() > 0, what="the other places called Brussels")
+    label = other.first.get_attribute("aria-label") or other.first.inner_text()
+    page.screenshot(path=RESULTS / "chooser.png")
+    other.first.check(force=True)
+    dialog.get_by_role("button", name="Use this place").click()
+    dialog.wait_for(state="detached")
+
+    def moved() -> list | None:
+        points = marker_points(page, "Brussels")
+        return points if points and all(abs(p[1] - before[0][1]) > 10 for p in points) else None
+
+    after = _until(page, moved, f"the Brussels marker to move ({label})", timeout=30)
+    page.reload(wait_until="commit")
+    map_frame(page).wait_for_selector(MARKER, state="attached", timeout=60_000)
+    wait_idle(page)
+    assert eventually(lambda: marker_points(page, "Brussels"), what="Brussels after a reload") == after
+
+    page.get_by_role("tab", name="Corrections").click()
+    page.get_by_role("button", name="Undo").first.click()
+    _until(page, lambda: (p := marker_points(page, "Brussels")) and abs(p[0][1] - before[0][1]) < 1, "undo", 30)
+    wait_idle(page)
+
+    # A name that is no place at all leaves the map.
+    assert "Sturgeon Bay" in place_names(all_places(page))
+    click_place(page, "Sturgeon Bay")
+    _panel_shows(page, "Sturgeon Bay")
+    wait_idle(page)
+    page.locator(".st-key-panel").get_by_role("button", name="Wrong place?").first.click()
+    dialog.wait_for(state="visible")
+    dialog.get_by_role("button", name="Not a place").click()
+    _until(page, lambda: "Sturgeon Bay" not in place_names(all_places(page)), "Sturgeon Bay to leave the map", 30)
+
+
 # ---------------------------------------------------------------------------- the whole session
 
 
@@ -508,6 +844,13 @@ def test_no_request_left_the_machine(context, network, server):
     urls = network["requests"] + network["websockets"] + network["frames"]
     outside = sorted({url for url in urls if not is_local(url, server.port)})
     assert not outside, f"requests left the machine: {outside[:20]}"
+
+
+def test_the_server_tried_to_reach_no_other_host(context, network, server):
+    """From its start to the end of the whole walk above, the server opened no socket but to this machine."""
+    assert network["requests"], "the walk did not run"
+    assert not network_attempts(NETWORK_LOG), network_attempts(NETWORK_LOG)
+    assert "Did not auto detect external IP" not in server.log_path.read_text(errors="replace")
 
 
 def test_no_script_errors(context, network):

@@ -6,17 +6,23 @@ import datetime as dt
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import streamlit_folium
+from store_fixture import BLACK_SEA, KYIV, TEXTS, small_store
 from streamlit.testing.v1 import AppTest
 
+from geo.app.widgets import data, dates
 from geo.input.read import read_articles, read_inputs
+from geo.store.corrections import Corrections, Scope
 from geo.store.database import Store
+from geo.store.queries import Filters, StoreReader
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard.py")
 SEED_003 = ROOT / "seeds" / "003_1de4da174fe004ff.txt"
+LVIV = "geonames:702550"
 
 
 @pytest.fixture()
@@ -49,6 +55,10 @@ def _expected_summary(store: Path) -> str:
     return f"{mentions['place_key'].nunique()} places · {len(mentions)} mentions · 5 articles"
 
 
+def _mentions(at: AppTest) -> int:
+    return int(_summary(at).split(" mentions")[0].split("· ")[-1].replace(",", ""))
+
+
 def test_opens_on_the_store_with_counts(app, store):
     assert _summary(app).startswith(_expected_summary(store))
     assert app.slider(key="dates").value == (dt.date(2022, 2, 26), dt.date(2022, 3, 17))
@@ -61,7 +71,7 @@ def test_moving_the_date_slider_changes_the_counts(app):
     summary = _summary(app)
     assert "3 articles" in summary and summary != before
     app.slider(key="dates").set_value((dt.date(2022, 3, 17), dt.date(2022, 3, 17))).run()
-    assert "1 articles" in _summary(app)
+    assert _summary(app).endswith(" · 1 article")
 
 
 def test_kind_filter(app, store):
@@ -76,14 +86,13 @@ def test_search_filter(app):
     app.sidebar.text_input(key="q").set_value("Mariupol").run()
     assert not app.exception
     summary = _summary(app)
-    assert "1 articles" in summary
+    assert summary.endswith(" · 1 article")
 
 
 def test_minimum_confidence_filter(app):
-    before = int(_summary(app).split(" mentions")[0].split("· ")[-1])
+    before = _mentions(app)
     app.sidebar.slider(key="min_score").set_value(0.85).run()
-    after = int(_summary(app).split(" mentions")[0].split("· ")[-1])
-    assert 0 < after < before
+    assert 0 < _mentions(app) < before
 
 
 def test_undated_articles_are_counted_and_can_be_left_out(store, monkeypatch):
@@ -92,7 +101,7 @@ def test_undated_articles_are_counted_and_can_be_left_out(store, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert at.sidebar.checkbox(key="undated").label == "Include undated articles (1)"
-    assert "1 undated articles" in _summary(at)
+    assert _summary(at).endswith(" · 1 undated article")
     with_undated = _summary(at)
     at.sidebar.checkbox(key="undated").uncheck().run()
     assert _summary(at) != with_undated and "4 articles" in _summary(at)
@@ -151,3 +160,161 @@ def test_first_start_ingests_the_seeds(tmp_path, monkeypatch):
     assert not at.exception
     assert Store(tmp_path / "fresh.duckdb").counts()["articles"] == 5
     assert _summary(at).startswith(_expected_summary(tmp_path / "fresh.duckdb"))
+
+
+# ---------------------------------------------------------------------------- what a reader sees at once
+
+
+def test_the_page_says_what_it_shows(app):
+    text = " ".join(m.value for m in app.markdown)
+    assert "<b>Dateline</b>" in text and "Places named in 5 news articles, on a map over time" in text
+    assert "low confidence" in text and "cluster" in text  # the map's legend
+
+
+def test_play_stops_at_the_last_day_and_offers_play_again(app):
+    app.slider(key="dates").set_value((dt.date(2022, 3, 16), dt.date(2022, 3, 16))).run()
+    app.button(key="play").click().run()  # one step to the last day, then it stops
+    assert not app.exception
+    assert app.slider(key="dates").value == (dt.date(2022, 3, 17), dt.date(2022, 3, 17))
+    assert app.button(key="play").label == "Play" and not app.session_state["playing"]
+
+
+def test_play_from_the_whole_range_plays_one_day_at_a_time_to_the_end(app, monkeypatch):
+    monkeypatch.setattr(dates, "PLAY_SECONDS", 0.0)
+    app.button(key="play").click().run()
+    assert not app.exception
+    assert app.slider(key="dates").value == (dt.date(2022, 3, 17), dt.date(2022, 3, 17))
+    assert app.button(key="play").label == "Play"
+
+
+def test_a_day_back_and_a_day_forward(app):
+    app.slider(key="dates").set_value((dt.date(2022, 2, 26), dt.date(2022, 2, 27))).run()
+    assert app.button(key="step_back").disabled and not app.button(key="step_forward").disabled
+    app.button(key="step_forward").click().run()
+    assert app.slider(key="dates").value == (dt.date(2022, 2, 27), dt.date(2022, 2, 28))
+    app.button(key="step_back").click().run()
+    assert app.slider(key="dates").value == (dt.date(2022, 2, 26), dt.date(2022, 2, 27))
+
+
+def test_a_day_shows_in_words_and_says_when_it_has_no_articles(app):
+    app.slider(key="dates").set_value((dt.date(2022, 3, 1), dt.date(2022, 3, 1))).run()
+    days = [m.value for m in app.markdown if "class='day'" in m.value]
+    assert days == ["<div class='day'>Tuesday 1 March 2022 <span class='quiet'>No articles on this day</span></div>"]
+    assert "Nothing matches these filters" in app.info[0].value
+    app.slider(key="dates").set_value((dt.date(2022, 2, 26), dt.date(2022, 2, 26))).run()
+    days = [m.value for m in app.markdown if "class='day'" in m.value]
+    assert days == ["<div class='day'>Saturday 26 February 2022 </div>"]
+
+
+def test_a_search_with_no_result_says_so_and_clears(app):
+    before = _summary(app)
+    app.sidebar.text_input(key="q").set_value("zzyzx-nowhere").run()
+    assert _summary(app).startswith("0 places") and "Nothing matches" in app.info[0].value
+    app.button(key="clear_filters").click().run()
+    assert app.sidebar.text_input(key="q").value == "" and _summary(app) == before
+
+
+def test_table_regions_are_blank_not_none(app):
+    assert app.dataframe[0].proto.placeholder == ""  # missing regions show empty, not "None"
+
+
+# ---------------------------------------------------------------- a small store: outlets, articles, corrections
+
+
+@pytest.fixture()
+def small(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "small.duckdb"
+    small_store(path)
+    monkeypatch.setenv("DATELINE_DB", str(path))
+    return path
+
+
+@pytest.fixture()
+def small_app(small) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_an_outlet_filter(small_app):
+    assert _summary(small_app).startswith("4 places · 6 mentions · 4 articles")
+    small_app.sidebar.multiselect(key="outlets").set_value(["Kyiv Post"]).run()
+    assert _summary(small_app).startswith("2 places · 2 mentions · 1 article")
+
+
+def test_the_articles_view_lists_stored_articles(small_app):
+    articles = small_app.dataframe[1].value
+    assert list(articles["title"]) == ["Later", "Jokes", "Kyiv story", "<b>Undated</b>"]
+    assert "Showing 4 stored articles" in " ".join(c.value for c in small_app.caption)
+
+
+def _request(name: str, article_id: str, place_key: str | None, place: str | None, point=None) -> dict:
+    start = TEXTS[article_id].index(name)
+    return {"name": name, "article_id": article_id, "start": start, "place_key": place_key, "place": place,
+            "point": point}  # fmt: skip
+
+
+def _choose(at: AppTest, label_part: str) -> None:
+    radio = at.radio(key="choose_place")
+    label = next(option for option in radio.options if label_part in option)
+    radio.set_value(SimpleNamespace(label=label)).run()
+
+
+def test_wrong_place_moves_a_name_in_every_article_and_undo_moves_it_back(small, small_app):
+    small_app.session_state["choose"] = _request("Kyiv", "a1", KYIV, "Kyiv", (50.45, 30.52))
+    small_app.run()
+    assert "is placed at <b>Kyiv</b>" in " ".join(m.value for m in small_app.markdown)
+    small_app.text_input(key="choose_query").set_value("Lviv").run()
+    _choose(small_app, "Lviv · city")
+    small_app.button(key="choose_use").click().run()
+    assert not small_app.exception
+    places = StoreReader(Store(small)).places(Filters()).set_index("place_key")
+    assert places.loc[LVIV, "mentions"] == 2 and places.loc[KYIV, "mentions"] == 1  # "Kiev" is another name
+    listed = [m.value for m in small_app.markdown if "“Kyiv”: Kyiv →" in m.value]
+    assert listed and "<b>Lviv</b> · this name in every article" in listed[0]
+    small_app.button(key=f"undo-{Corrections(Store(small)).listed()['id'][0]}").click().run()
+    assert StoreReader(Store(small)).places(Filters()).set_index("place_key").loc[KYIV, "mentions"] == 3
+    assert Corrections(Store(small)).listed().empty
+
+
+def test_a_narrow_correction_changes_one_mention_only(small, small_app):
+    small_app.session_state["choose"] = _request("Kyiv", "a4", KYIV, "Kyiv", (50.45, 30.52))
+    small_app.run()
+    small_app.radio(key="choose_scope").set_value(Scope.MENTION)
+    small_app.text_input(key="choose_query").set_value("Lviv").run()
+    _choose(small_app, "Lviv · city")
+    small_app.button(key="choose_use").click().run()
+    (correction,) = Corrections(Store(small)).listed().to_dict("records")
+    assert correction["scope"] == "mention" and correction["article_id"] == "a4"
+    assert StoreReader(Store(small)).places(Filters()).set_index("place_key").loc[KYIV, "mentions"] == 2
+
+
+def test_not_a_place_takes_a_name_off_the_map(small, small_app):
+    small_app.session_state["choose"] = _request("Black Sea", "a3", BLACK_SEA, "Black Sea", (44.0, 35.0))
+    small_app.run()
+    small_app.button(key="choose_none").click().run()
+    assert BLACK_SEA not in set(StoreReader(Store(small)).places(Filters())["place_key"])
+    assert _summary(small_app).startswith("3 places · 5 mentions")
+    assert any("→ <b>(not a place)</b>" in m.value for m in small_app.markdown)
+
+
+def test_names_placed_nowhere_are_listed_with_a_way_to_place_them(small_app):
+    listed = [m.value for m in small_app.markdown if "“Atlantis”" in m.value]
+    assert listed == ["“Atlantis” · 1 mention in 1 article"]
+    small_app.button(key="place-0").click().run()
+    assert "“<b>Atlantis</b>” is placed nowhere." in " ".join(m.value for m in small_app.markdown)
+    assert small_app.button(key="new_add").disabled  # no point clicked on the map yet
+
+
+def test_a_basemap_that_cannot_be_used_is_reported(small, monkeypatch):
+    monkeypatch.setenv("DATELINE_TILES", "/nowhere/region.pmtiles")
+    data._basemap.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.run()
+        assert "no tile file at /nowhere/region.pmtiles" in at.sidebar.warning[0].value
+        assert not at.exception
+    finally:
+        monkeypatch.delenv("DATELINE_TILES")
+        data._basemap.clear()

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from store_fixture import BLACK_SEA, FEB_26, KHARKIV, KYIV, MARCH_1, RUSSIA, small_store
 
+from geo.records import Article, ParsedArticle, content_hash
 from geo.store.frames import EXPORT_COLUMNS, PLACES_FRAME
 from geo.store.queries import Filters, StoreReader
 
@@ -102,3 +103,28 @@ def test_dates_change_with_set_dates(tmp_path):
     assert set(_counts(reader, Filters(dt.date(2022, 3, 5), dt.date(2022, 3, 5), include_undated=False))) == {
         BLACK_SEA
     }
+
+
+def test_places_carry_the_top_confidence_of_their_mentions(reader):
+    places = reader.places(Filters())
+    confidence = dict(zip(places["place_key"], places["confidence"]))
+    assert confidence[KYIV] == pytest.approx(0.9) and confidence[BLACK_SEA] == pytest.approx(0.5)
+    first_day = reader.places(Filters(FEB_26, FEB_26, include_undated=False)).set_index("place_key")
+    assert first_day.loc[KHARKIV, "confidence"] == pytest.approx(0.8)
+
+
+def test_articles_are_listed_newest_first_with_their_places_and_notes(tmp_path):
+    store = small_store(tmp_path / "s.duckdb")
+    german = Article(
+        "de1", "de1.txt", "Berlin ist groß.", "Auf Deutsch", MARCH_1, False, None, None,
+        content_hash("Auf Deutsch", MARCH_1, "Berlin ist groß."),
+    )  # fmt: skip
+    store.ingest([ParsedArticle(german, (), note="language 'de' not supported yet")])
+    listed = StoreReader(store).articles()
+    assert list(listed["article_id"]) == ["a2", "a4", "de1", "a1", "a3"]
+    rows = listed.set_index("article_id")
+    assert rows.loc["a2", "place_names"] == "Kyiv, Russia" and rows.loc["a2", "places"] == 2
+    assert rows.loc["a4", "mentions"] == 1 and rows.loc["a4", "outlet"] == "Wire"
+    assert rows.loc["de1", "places"] == 0 and rows.loc["de1", "note"] == "language 'de' not supported yet"
+    assert list(StoreReader(store).articles(limit=1)["article_id"]) == ["a2"]
+    assert StoreReader(store).overview().unparsed == {"language 'de' not supported yet": 1}

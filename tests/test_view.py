@@ -6,12 +6,17 @@ import datetime as dt
 import json
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
-from store_fixture import BLACK_SEA, KHARKIV, KYIV, small_store
+from store_fixture import BLACK_SEA, KHARKIV, KYIV, KYIV_PLACE, small_store
 
-from geo.app import cells, view, webmap
+from gazetteer import Candidate, Match, Place
+from geo.app import cells, choices, view, webmap
+from geo.app.basemap import Basemap, bundled
 from geo.store.queries import Filters, StoreReader
+
+LVIV_PLACE = Place(9, "Lviv", "city", "city", "UA", "Lviv", "UA.15", 49.84, 24.03, 717_273, 702550, "geonames")
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +42,40 @@ def test_sentences_are_escaped_and_highlighted(reader):
     assert "<script>" not in out and "&lt;script&gt;" in out and out.startswith("<mark>Black Sea</mark>")
 
 
-def test_article_html_marks_every_mapped_mention(reader):
+def test_article_html_marks_every_mention_with_its_place_on_hover(reader):
     article = reader.article("a1")
-    assert view.article_html(article["text"], article["mentions"]).count("<mark>") == 2
+    out = view.article_html(article["text"], article["mentions"], chosen=KHARKIV)
+    assert out.count("<mark") == 2
+    assert '<mark title="Kyiv (city, UA) · confidence 90%">Kyiv</mark>' in out
+    assert '<mark class="chosen" title="Kharkiv (city, UA) · confidence 80%">Kharkiv</mark>' in out
+
+
+def test_article_html_sets_names_without_a_place_apart(reader):
+    article = reader.article("a4")
+    out = view.article_html(article["text"], article["mentions"])
+    assert '<mark class="unplaced" title="No place found for this name">Atlantis</mark>' in out
+    assert "confidence 60%" in out
+
+
+def test_hover_titles_are_escaped():
+    mention = {"place_key": "k", "place": 'Say "<b>"', "kind": "city", "admin1": None, "country_code": "UA",
+               "score": 0.5, "match": "name", "start": 0, "end": 4}  # fmt: skip
+    out = view.article_html("Kyiv <i>", pd.DataFrame([mention]))
+    assert 'title="Say &quot;&lt;b&gt;&quot; (city, UA) · confidence 50%"' in out and "&lt;i&gt;" in out
+    assert "<b>" not in out and "<i>" not in out
+
+
+def test_corrected_mentions_say_so():
+    base = {"place_key": "k", "place": "Lviv", "kind": "city", "admin1": "Lviv", "country_code": "UA", "score": 1.0}
+    assert view.mention_title({**base, "match": "corrected"}) == "Lviv (city, UA) · corrected by a reader"
+    assert view.mention_title({**base, "place_key": None, "match": "corrected"}) == "Marked “not a place” by a reader"
+
+
+def test_counts_read_as_words():
+    assert view.counted(1, "article") == "1 article" and view.counted(2041, "article") == "2,041 articles"
+    assert view.summary(1, 1, 1) == "1 place · 1 mention · 1 article"
+    assert view.summary(33, 201, 5, undated=2) == "33 places · 201 mentions · 5 articles · 2 undated articles"
+    assert view.place_where("Kyiv", "Kyiv", "UA") == "UA" and view.place_where("Odesa", None, None) == ""
 
 
 def test_timeline_days_fills_every_day_of_the_span():
@@ -66,15 +102,78 @@ def test_map_html_uses_only_local_scripts_and_tiles(places):
     fmap = webmap.base_map()
     webmap.places_layer(places).add_to(fmap)
     page = fmap.get_root().render()
-    assert not re.findall(r"https?://(?!www\.openstreetmap\.org/copyright)", page)
+    assert not re.findall(r"https?://(?!www\.openstreetmap\.org/copyright|www\.w3\.org/2000/svg\b)", page)
     assert "/app/static/tiles/{z}/{x}/{y}.png" in page
     assert "/app/static/vendor/leaflet/leaflet.js" in page
     assert "/app/static/vendor/markercluster/leaflet.markercluster.js" in page
     assert "OpenStreetMap" in page
 
 
+def test_zoom_stops_one_level_past_the_finest_tiles():
+    page = webmap.base_map().get_root().render()
+    assert '"maxNativeZoom": 6' in page and page.count('"maxZoom": 7') == 2  # the map's and its tiles'
+    assert '"maxZoom": 12' not in page
+
+
+def test_clusters_open_where_the_map_can_still_zoom():
+    assert webmap.clusters_open_at(Basemap((bundled(),))) == 7
+
+
+def test_the_chosen_place_is_ringed_outside_any_cluster(places):
+    layer = webmap.places_layer(places, selected=KYIV, focus=(50.45, 30.52), open_zoom=7)
+    page = _rendered(layer)
+    assert "dl-selected" in page and "interactive: false" in page
+    assert "Math.max(map.getZoom(), 7)" in page
+    assert "dl-selected" not in _rendered(webmap.places_layer(places))
+    assert "Math.max(map.getZoom()" not in _rendered(webmap.places_layer(places))
+
+
+def test_markers_are_reached_by_keyboard_and_clusters_have_their_own_look(places):
+    page = _rendered(webmap.places_layer(places))
+    assert 'path.setAttribute("tabindex", "0")' in page and 'path.setAttribute("aria-label", row[4])' in page
+    assert 'event.key !== "Enter"' in page and "dl-cluster" in page
+    assert webmap.CLUSTER_COLOUR not in webmap.KIND_COLOURS.values()
+
+
+def test_reset_view_goes_back_to_where_the_map_opened():
+    page = webmap.base_map(location=(48.5, 31.0), zoom=5).get_root().render()
+    assert '"Reset view"' in page and "map.setView([48.5, 31.0], 5)" in page
+
+
+def test_low_confidence_places_are_hollow():
+    places = pd.DataFrame(
+        {"place_key": ["a", "b"], "place": ["Sure", "Unsure"], "kind": ["city", "city"], "lat": [1.0, 2.0],
+         "lon": [1.0, 2.0], "mentions": [3, 1], "confidence": [0.9, webmap.LOW_CONFIDENCE - 0.05]}
+    )  # fmt: skip
+    assert [row[5] for row in webmap.marker_rows(places)] == [0, 1]
+
+
+def test_density_cells_colour_by_mentions():
+    places = _many_places(300)
+    rows = webmap.density_rows(cells.cells(places))
+    assert rows and all(len(outline) == 6 for outline, _, _ in rows)
+    assert rows[0][1] == webmap.DENSITY_COLOURS[-1]  # the most mentioned cell is the darkest
+    assert set(row[1] for row in rows) <= set(webmap.DENSITY_COLOURS)
+    assert webmap.density_colours(np.array([1, 10, 100, 1000]))[0] == webmap.DENSITY_COLOURS[0]
+    page = _rendered(webmap.density_layer(places))
+    assert "L.polygon" in page and "label.textContent = row[2]" in page
+
+
+def test_the_legend_names_every_kind():
+    legend = webmap.legend_html(density=False)
+    assert all(kind in legend for kind in webmap.KIND_COLOURS) and "low confidence" in legend
+    assert "Mentions per cell" in webmap.legend_html(density=True, most=40)
+
+
+def _rendered(layer) -> str:
+    fmap = webmap.base_map()
+    layer.add_to(fmap)
+    return fmap.get_root().render()
+
+
 def test_marker_rows_size_colour_and_tooltips(places):
     rows = {row[4]: row for row in webmap.marker_rows(places)}
+    assert rows["Black Sea — 1 mention"][5] == 1  # its one mention scored 0.5: hollow
     kyiv = rows["Kyiv — 3 mentions"]
     assert kyiv[3] == webmap.KIND_COLOURS["city"]
     assert kyiv[2] > rows["Kharkiv — 1 mention"][2]
@@ -97,10 +196,21 @@ def test_places_at_one_point_get_their_own_markers():
     assert (rows[0][0], rows[0][1]) != (rows[1][0], rows[1][1])
 
 
-def test_clicked_place_is_the_nearest_marker(places):
-    assert webmap.clicked_place(places, {"lat": 50.4, "lng": 30.6}) == KYIV
-    assert webmap.clicked_place(places, {"lat": 49.9, "lng": 36.3}) == KHARKIV
+def test_a_click_reports_its_marker_s_own_point(places):
+    assert webmap.clicked_place(places, {"lat": 50.45, "lng": 30.52}) == KYIV
+    assert webmap.clicked_place(places, {"lat": 49.98, "lng": 36.25}) == KHARKIV
+    assert webmap.clicked_place(places, {"lat": 50.4, "lng": 30.6}) is None  # a cluster's point, say
     assert webmap.clicked_place(places, None) is None
+
+
+def test_places_at_one_point_are_clicked_apart():
+    places = pd.DataFrame(
+        {"place_key": ["city", "region"], "place": ["Kyiv", "Kyiv"], "kind": ["city", "region"],
+         "lat": [50.45, 50.45], "lon": [30.52, 30.52], "mentions": [3, 1]}
+    )  # fmt: skip
+    (lat1, lon1), (lat2, lon2) = webmap.marker_points(places)
+    assert webmap.clicked_place(places, {"lat": lat1, "lng": lon1}) == "city"
+    assert webmap.clicked_place(places, {"lat": lat2, "lng": lon2}) == "region"
 
 
 def _many_places(count: int) -> pd.DataFrame:
@@ -135,6 +245,7 @@ def test_a_click_on_a_cell_selects_no_place():
     cell = gathered.iloc[0]
     clicked = webmap.clicked_place(places, {"lat": float(cell["lat"]), "lng": float(cell["lon"])})
     assert clicked is None
+    assert webmap.clicked_place(places, {"lat": 45.0, "lng": 23.0}) == "p0"
 
 
 def test_radius_grows_with_the_count_and_is_capped():
@@ -148,3 +259,12 @@ def test_initial_view_frames_local_places(places):
     center, zoom = webmap.initial_view(places)
     assert 44 <= center[0] <= 51 and 30 <= center[1] <= 37
     assert 3 <= zoom <= 6
+
+
+def test_choices_describe_each_place_and_leave_out_the_current_one():
+    places = (KYIV_PLACE, LVIV_PLACE, KYIV_PLACE)
+    candidates = [Candidate(place, Match.NAME, place.name, 100.0, 5.0) for place in places]
+    offered = choices.choices(candidates, current_key=KYIV, current=(KYIV_PLACE.lat, KYIV_PLACE.lon))
+    assert [choice.key for choice in offered] == ["geonames:702550"]
+    assert offered[0].label == "Lviv · city · UA · 717,273 people · 467 km from the current place"
+    assert choices.describe(KYIV_PLACE) == "Kyiv · city · UA · 2,952,301 people"

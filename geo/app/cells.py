@@ -15,12 +15,14 @@ import pandas as pd
 
 from geo.store.frames import LAT, LON, MENTIONS, PLACE, PLACE_KEY
 
-__all__ = ["CELL", "CELL_RESOLUTION", "MAX_MARKERS", "PLACES_IN_CELL", "cells", "split_for_map"]
+__all__ = ["CELL", "CELL_RESOLUTION", "MAX_MARKERS", "PLACES_IN_CELL", "cell_outlines", "cells", "split_for_map"]
 
 MAX_MARKERS = 2_000
 """Places drawn one marker each; past this, Leaflet's redraws on pan and zoom start to stutter."""
 CELL_RESOLUTION = 3
 """H3 resolution of the cells (about 12,000 km² each, ~60 km across): a region's worth of places."""
+OUTLINE_DECIMALS = 4
+"""Decimals kept of an outline's coordinates: about 10 m, far finer than a cell's 60 km."""
 CELL = "cell"
 PLACES_IN_CELL = "places"
 
@@ -55,3 +57,11 @@ def split_for_map(places: pd.DataFrame, max_markers: int = MAX_MARKERS) -> tuple
         return places, cells(places.iloc[:0])
     ranked = places.sort_values([MENTIONS, PLACE_KEY], ascending=[False, True], kind="stable")
     return ranked.iloc[:max_markers], cells(ranked.iloc[max_markers:])
+
+
+def cell_outlines(gathered: pd.DataFrame) -> list[list[list[float]]]:
+    """Each cell's hexagon (of ``cells``' output) as a ring of [lat, lon] points."""
+    return [
+        [[round(lat, OUTLINE_DECIMALS), round(lon, OUTLINE_DECIMALS)] for lat, lon in h3.cell_to_boundary(cell)]
+        for cell in gathered[CELL]
+    ]

@@ -13,28 +13,48 @@ import html
 import io
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 
-from gazetteer import KINDS
-from geo.store.frames import DATE, EXPORT_COLUMNS, LAT, LON, MENTIONS
+from gazetteer import KINDS, Match
+from geo.store.frames import ADMIN1, COUNTRY_CODE, DATE, EXPORT_COLUMNS, KIND, LAT, LON, MENTIONS, PLACE, PLACE_KEY
 
-__all__ = ["KIND_CHOICES", "article_html", "highlight", "sentence_html", "timeline_days", "to_csv", "to_geojson"]
+__all__ = [
+    "KIND_CHOICES", "Mark", "article_html", "counted", "highlight", "mention_title", "place_where", "sentence_html",
+    "summary", "timeline_days", "to_csv", "to_geojson",
+]  # fmt: skip
 
 KIND_CHOICES = tuple(sorted(KINDS, key=lambda kind: kind == "continent"))
 """The kinds in the order the dashboard offers them: continents last, as they say least about
 where the news is."""
 
 
-def highlight(text: str, spans: Iterable[tuple[int, int]]) -> str:
-    """Escaped HTML of ``text`` with each (start, end) span wrapped in ``<mark>``."""
+@dataclass(frozen=True, slots=True, order=True)
+class Mark:
+    """A highlighted span: its offsets, the text shown on hover and a CSS class ("" for none)."""
+
+    start: int
+    end: int
+    title: str = ""
+    css_class: str = ""
+
+
+def highlight(text: str, spans: Iterable[tuple[int, int] | Mark]) -> str:
+    """Escaped HTML of ``text`` with each span ((start, end) or ``Mark``) wrapped in ``<mark>``;
+    a span overlapping an earlier one is left out."""
     pieces, cursor = [], 0
-    for start, end in sorted(set(spans)):
-        if start < cursor:
+    for mark in sorted({span if isinstance(span, Mark) else Mark(*span) for span in spans}):
+        if mark.start < cursor:
             continue
-        pieces.append(html.escape(text[cursor:start]))
-        pieces.append(f"<mark>{html.escape(text[start:end])}</mark>")
-        cursor = end
+        attributes = "".join(
+            f' {name}="{html.escape(value, quote=True)}"'
+            for name, value in (("class", mark.css_class), ("title", mark.title))
+            if value
+        )
+        pieces.append(html.escape(text[cursor : mark.start]))
+        pieces.append(f"<mark{attributes}>{html.escape(text[mark.start : mark.end])}</mark>")
+        cursor = mark.end
     pieces.append(html.escape(text[cursor:]))
     return "".join(pieces).replace("\n", "<br>")
 
@@ -44,9 +64,48 @@ def sentence_html(item: dict) -> str:
     return highlight(item["sentence"] or "", item["spans"])
 
 
-def article_html(text: str, article_mentions: pd.DataFrame) -> str:
-    """A whole article, escaped, with every place mention highlighted."""
-    return highlight(text, zip(article_mentions["start"], article_mentions["end"]))
+CHOSEN, UNPLACED = "chosen", "unplaced"
+"""CSS classes of an article's marks: a mention of the place the reader came from; a name placed nowhere."""
+
+
+def article_html(text: str, article_mentions: pd.DataFrame, chosen: str | None = None) -> str:
+    """A whole article, escaped, with every recognised name highlighted: hovering one tells its place
+    and confidence; mentions of the ``chosen`` place (the one the reader clicked) stand out, names
+    placed nowhere are marked apart."""
+    marks = []
+    for mention in article_mentions.to_dict("records"):
+        key = mention[PLACE_KEY] if isinstance(mention[PLACE_KEY], str) else None
+        css = CHOSEN if key is not None and key == chosen else UNPLACED if key is None else ""
+        marks.append(Mark(int(mention["start"]), int(mention["end"]), mention_title(mention), css))
+    return highlight(text, marks)
+
+
+def mention_title(mention: dict) -> str:
+    """What hovering a mention says: its place (kind, where) and the confidence, or why it has none."""
+    corrected = mention.get("match") == str(Match.CORRECTED)
+    if not isinstance(mention.get(PLACE_KEY), str):
+        return "Marked “not a place” by a reader" if corrected else "No place found for this name"
+    where = place_where(mention[PLACE], mention.get(ADMIN1), mention.get(COUNTRY_CODE))
+    how = "corrected by a reader" if corrected else f"confidence {float(mention['score']):.0%}"
+    return f"{mention[PLACE]} ({mention[KIND]}{', ' + where if where else ''}) · {how}"
+
+
+def place_where(name: str, admin1: object, country_code: object) -> str:
+    """"Kharkiv, UA": the admin area and country of a place, without repeating its own name."""
+    return ", ".join(str(part) for part in (admin1, country_code) if isinstance(part, str) and part and part != name)
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """"1 article", "2,041 articles"."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
+def summary(places: int, mentions: int, articles: int, undated: int = 0) -> str:
+    """The line above the map: "33 places · 201 mentions · 5 articles" (and undated articles)."""
+    parts = [counted(places, "place"), counted(mentions, "mention"), counted(articles, "article")]
+    if undated:
+        parts.append(f"{counted(undated, 'undated article')}")
+    return " · ".join(parts)
 
 
 def timeline_days(days: pd.DataFrame, first: dt.date | None = None, last: dt.date | None = None) -> pd.DataFrame:

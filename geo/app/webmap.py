@@ -1,57 +1,69 @@
 """The folium map, built by plain functions (tests call them without Streamlit).
 
-The base map (local tiles, local scripts, no markers) stays the same between reruns, so the
-browser keeps its pan and zoom; the places go in a separate feature group that streamlit-folium
-swaps in without remounting the map. Places are drawn by JavaScript from a data list
-(FastMarkerCluster), which keeps the Python work per rerun small even for thousands of places.
+The base map (basemap tiles, local scripts, the reset control, no places) stays the same between
+reruns, so the browser keeps its pan and zoom; the places go in a separate feature group that
+streamlit-folium swaps in without remounting the map. Places are drawn by JavaScript from a data
+list (FastMarkerCluster), which keeps the Python work per rerun small even for thousands of places;
+the density view draws the same places gathered in H3 cells, coloured by their mentions.
 """
 
 from __future__ import annotations
 
+import html
 import math
 
 import folium
+import numpy as np
 import pandas as pd
-from branca.element import CssLink, JavascriptLink
+from branca.element import CssLink, Element, JavascriptLink
 from folium.plugins import FastMarkerCluster
 
-from geo.app.assets import MAX_NATIVE_ZOOM, TILE_ATTRIBUTION, URL_PREFIX, asset_url
-from geo.app.cells import PLACES_IN_CELL, split_for_map
-from geo.store.frames import KIND, LAT, LON, MENTIONS, PLACE, PLACE_KEY
+from geo.app.assets import MAX_NATIVE_ZOOM, URL_PREFIX, asset_url
+from geo.app.basemap import Basemap, bundled
+from geo.app.cells import PLACES_IN_CELL, cell_outlines, cells, split_for_map
+from geo.app.leaflet import CLUSTER_ICON, MAP_STYLE, MARKER_CALLBACK, Focus, Polygons, QuietFocus, ResetView, Ring
+from geo.store.frames import CONFIDENCE, KIND, LAT, LON, MENTIONS, PLACE, PLACE_KEY
 
 KIND_COLOURS = {
     "country": "#1f77b4",
     "region": "#9467bd",
     "city": "#d62728",
     "feature": "#2ca02c",
-    "continent": "#7f7f7f",
+    "continent": "#8c564b",
 }
-CELL_COLOUR = "#555555"
-"""Markers that gather several smaller places: grey, no kind's colour."""
-MAX_ZOOM = 12
+CELL_COLOUR = "#757575"
+"""Markers that gather several smaller places: grey and dashed, no kind's colour."""
+CLUSTER_COLOUR = "#263238"
+"""Cluster icons (``leaflet.MAP_STYLE``): near-black, no kind's colour."""
+SELECTED_COLOUR = "#111111"
+"""The ring around the selected place: dark on the light basemap, unlike any kind."""
+SELECTED_MARGIN = 5.0
+"""Pixels between a selected marker's edge and its ring."""
+DENSITY_COLOURS = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
+"""Density cells from few mentions to many (a sequential yellow-to-red ramp, light to dark)."""
+DENSITY_OPACITY = 0.6
+"""Cells are see-through enough to read the basemap's names under them."""
+LOW_CONFIDENCE = 0.6
+"""A place none of whose mentions in view reaches this confidence is drawn hollow. Measured on the
+TR-News gold corpus: of the mapped names scored below it, two in three are wrong (resolved over
+161 km off, or not a place at all), against one in eight of those scored 0.8 or more."""
+NUDGE_DEGREES = 0.0002
+"""How far north a marker moves off another at the same point: about 20 m, unseen but clickable apart."""
+CLICK_TOLERANCE = 1e-6
+"""Degrees between a click's reported point and a marker's: the map reports the marker's own point."""
 WORLD_CENTRE, WORLD_ZOOM = (30.0, 10.0), 2
+MIN_ZOOM = 1
+"""The whole world twice over: farther out, the map is a dot."""
 """The view with nothing to frame: the inhabited world."""
 CLUSTER_FROM = 200
 """Places are clustered when more than this many are shown."""
+CLUSTERS_OPEN_ZOOM = 8
+"""Clusters open into their places from this zoom (or the map's finest zoom, if coarser)."""
 MIN_RADIUS, MAX_RADIUS = 4.0, 30.0
 """Marker radius in pixels: a small base so one mention is still visible, a cap so a place named
 everywhere does not cover its neighbours."""
 RADIUS_PER_ROOT = 3.0
 """Pixels of radius per square root of the mentions: the marker's area grows with the count."""
-
-_MARKER_CALLBACK = """
-function (row) {
-    var marker = L.circleMarker(new L.LatLng(row[0], row[1]), {
-        radius: row[2], color: row[3], fillColor: row[3], fillOpacity: 0.55, weight: 1.5
-    });
-    var label = document.createElement("span");
-    label.textContent = row[4];
-    marker.bindTooltip(label);
-    return marker;
-}
-"""
-"""Draws one place: a circle sized by mentions, coloured by kind, with a text-only tooltip
-(``textContent``, never HTML, so article text cannot inject markup)."""
 
 
 def radius(mentions: int) -> float:
@@ -62,6 +74,11 @@ def radius(mentions: int) -> float:
 def tooltip(name: str, mentions: int) -> str:
     """A marker's tooltip: the place's name and how often it is mentioned."""
     return f"{name} — {mentions} mention{'s' if mentions != 1 else ''}"
+
+
+def clusters_open_at(basemap: Basemap) -> int:
+    """The zoom from which every place has its own marker: where a chosen place is shown."""
+    return min(CLUSTERS_OPEN_ZOOM, basemap.max_zoom)
 
 
 def _cluster_js(url_prefix: str) -> list[tuple[str, str]]:
@@ -79,14 +96,21 @@ def _cluster_css(url_prefix: str) -> list[tuple[str, str]]:
 
 
 def base_map(
-    *, url_prefix: str = URL_PREFIX, location: tuple[float, float] = WORLD_CENTRE, zoom: int = WORLD_ZOOM
+    basemap: Basemap | None = None,
+    *,
+    url_prefix: str = URL_PREFIX,
+    location: tuple[float, float] = WORLD_CENTRE,
+    zoom: int = WORLD_ZOOM,
 ) -> folium.Map:
-    """An empty world map on the local basemap, with only local scripts and styles.
+    """An empty map on the basemap, with only local scripts and styles, and a control that goes
+    back to ``location`` and ``zoom``. Zoom stops a level past the basemap's finest tiles.
 
     The clustering script is loaded up front: the places layer arrives later, through
     streamlit-folium's ``feature_group_to_add``, and brings no scripts of its own.
     """
-    fmap = folium.Map(location=location, zoom_start=zoom, tiles=None, max_zoom=MAX_ZOOM, control_scale=True)
+    basemap = basemap or Basemap((bundled(url_prefix),))
+    fmap = folium.Map(location=location, zoom_start=zoom, tiles=None, control_scale=True)
+    fmap.options.update(max_zoom=basemap.max_zoom, min_zoom=MIN_ZOOM)
     fmap.default_js = [
         ("leaflet", asset_url("vendor", "leaflet", "leaflet.js", prefix=url_prefix)),
         ("jquery", asset_url("vendor", "jquery", "jquery.min.js", prefix=url_prefix)),
@@ -97,47 +121,75 @@ def base_map(
         header.add_child(JavascriptLink(url), name=name)
     for name, url in _cluster_css(url_prefix):
         header.add_child(CssLink(url), name=name)
-    folium.TileLayer(
-        tiles=asset_url("tiles", "{z}", "{x}", "{y}.png", prefix=url_prefix),
-        attr=TILE_ATTRIBUTION,
-        name="OpenStreetMap (offline)",
-        max_native_zoom=MAX_NATIVE_ZOOM,
-        max_zoom=MAX_ZOOM,
-        min_zoom=1,
-    ).add_to(fmap)
+    header.add_child(Element(MAP_STYLE), name="dateline_style")
+    for layer in basemap.layers:
+        south, west, north, east = layer.bounds or (None,) * 4
+        options = {"bounds": [[south, west], [north, east]]} if layer.bounds else {}
+        folium.TileLayer(
+            tiles=layer.url, attr=layer.attribution, name=layer.name, max_native_zoom=layer.max_native_zoom,
+            min_native_zoom=layer.min_native_zoom, max_zoom=basemap.max_zoom, min_zoom=MIN_ZOOM, **options,
+        ).add_to(fmap)  # fmt: skip
+    ResetView(location, zoom).add_to(fmap)
+    QuietFocus().add_to(fmap)
     return fmap
 
 
-def marker_rows(places: pd.DataFrame) -> list[list]:
-    """Data rows for the marker callback: lat, lon, radius, colour, tooltip text.
-
-    Places at the same point (a city and the city-region around it) are nudged apart by a few
-    metres so each keeps its own marker and click.
-    """
-    rows, seen = [], set()
-    columns = places[[LAT, LON, MENTIONS, KIND, PLACE]]
-    for lat, lon, mentions, kind, name in columns.itertuples(index=False, name=None):
-        lat, lon, count = float(lat), float(lon), int(mentions)
+def marker_points(places: pd.DataFrame) -> list[tuple[float, float]]:
+    """Where each place's marker is drawn: at the place, except that places at the same point (a
+    city and the city-region around it) are nudged apart by a few metres, so each keeps its own
+    marker and click."""
+    points, seen = [], set()
+    for lat, lon in zip(places[LAT].astype(float), places[LON].astype(float)):
         while (round(lat, 5), round(lon, 5)) in seen:
-            lat += 0.0002
+            lat += NUDGE_DEGREES
         seen.add((round(lat, 5), round(lon, 5)))
-        rows.append([lat, lon, radius(count), KIND_COLOURS.get(kind, "#555"), tooltip(str(name), count)])
-    return rows
+        points.append((lat, lon))
+    return points
 
 
-def places_layer(places: pd.DataFrame, *, url_prefix: str = URL_PREFIX) -> folium.FeatureGroup:
-    """The places as a feature group of circle markers, clustered when there are many.
+def marker_rows(places: pd.DataFrame) -> list[list]:
+    """Data rows for the marker callback: lat, lon, radius, colour, tooltip text, hollow (1 when no
+    mention reaches ``LOW_CONFIDENCE``), dashed (0: a place)."""
+    confidence = places[CONFIDENCE] if CONFIDENCE in places else pd.Series(1.0, index=places.index)
+    columns = zip(marker_points(places), places[MENTIONS], places[KIND], places[PLACE], confidence)
+    return [
+        [lat, lon, radius(int(count)), KIND_COLOURS.get(kind, CELL_COLOUR), tooltip(str(name), int(count)),
+         int(float(score) < LOW_CONFIDENCE), 0]
+        for (lat, lon), count, kind, name, score in columns
+    ]  # fmt: skip
 
-    Past ``cells.MAX_MARKERS`` places, the least mentioned are drawn gathered in cells (grey
-    markers saying how many places and mentions each holds), so the page stays light.
+
+def cell_rows(gathered: pd.DataFrame) -> list[list]:
+    """Data rows for the marker callback, one per cell of gathered places (grey, dashed)."""
+    return [
+        [float(cell[LAT]), float(cell[LON]), radius(int(cell[MENTIONS])), CELL_COLOUR,
+         f"{int(cell[PLACES_IN_CELL])} smaller places around {cell[PLACE]} — {int(cell[MENTIONS])} mentions", 0, 1]
+        for _, cell in gathered.iterrows()
+    ]  # fmt: skip
+
+
+def places_layer(
+    places: pd.DataFrame,
+    *,
+    selected: str | None = None,
+    focus: tuple[float, float] | None = None,
+    open_zoom: int = CLUSTERS_OPEN_ZOOM,
+    url_prefix: str = URL_PREFIX,
+) -> folium.FeatureGroup:
+    """The places as circle markers, clustered when there are many, the ``selected`` place ringed.
+
+    Past ``cells.MAX_MARKERS`` places, the least mentioned are drawn gathered in cells (grey dashed
+    markers saying how many places and mentions each holds), so the page stays light. ``focus``
+    centres the map on a point, zoomed in to ``open_zoom`` (where clusters have opened).
     """
     markers, gathered = split_for_map(places)
     group = folium.FeatureGroup(name="places")
     cluster = FastMarkerCluster(
         data=marker_rows(markers) + cell_rows(gathered),
-        callback=_MARKER_CALLBACK,
+        callback=MARKER_CALLBACK,
+        icon_create_function=CLUSTER_ICON,
         options={
-            "disableClusteringAtZoom": 1 if len(markers) <= CLUSTER_FROM else 8,
+            "disableClusteringAtZoom": 1 if len(markers) <= CLUSTER_FROM else open_zoom,
             "showCoverageOnHover": False,
             "maxClusterRadius": 40,
         },
@@ -145,19 +197,80 @@ def places_layer(places: pd.DataFrame, *, url_prefix: str = URL_PREFIX) -> foliu
     cluster.default_js = _cluster_js(url_prefix)
     cluster.default_css = _cluster_css(url_prefix)
     cluster.add_to(group)
+    _ring(group, markers, selected)
+    if focus is not None:
+        Focus(focus, open_zoom).add_to(group)
     return group
 
 
-def cell_rows(gathered: pd.DataFrame) -> list[list]:
-    """Data rows for the marker callback, one per cell of gathered places."""
+def _ring(group: folium.FeatureGroup, markers: pd.DataFrame, selected: str | None) -> None:
+    """A ring around the selected place's marker, outside any cluster, so it shows at every zoom."""
+    hits = np.flatnonzero(markers[PLACE_KEY].to_numpy() == selected) if selected is not None else []
+    if not len(hits):
+        return
+    index = int(hits[0])
+    ring = radius(int(markers.iloc[index][MENTIONS])) + SELECTED_MARGIN
+    Ring(marker_points(markers)[index], ring, SELECTED_COLOUR).add_to(group)
+
+
+def density_layer(
+    places: pd.DataFrame, *, focus: tuple[float, float] | None = None, open_zoom: int = CLUSTERS_OPEN_ZOOM
+) -> folium.FeatureGroup:
+    """Every place gathered in its H3 cell (``cells.cells``), each cell filled by its mentions."""
+    group = folium.FeatureGroup(name="density")
+    gathered = cells(places)
+    Polygons(density_rows(gathered), DENSITY_OPACITY).add_to(group)
+    if focus is not None:
+        Focus(focus, open_zoom).add_to(group)
+    return group
+
+
+def density_rows(gathered: pd.DataFrame) -> list[list]:
+    """Data rows for ``leaflet.Polygons``: a cell's outline, its colour, its label."""
+    if gathered.empty:
+        return []
+    colours = density_colours(gathered[MENTIONS].to_numpy())
+    outlines = cell_outlines(gathered)
     return [
-        [float(cell[LAT]), float(cell[LON]), radius(int(cell[MENTIONS])), CELL_COLOUR,
-         f"{int(cell[PLACES_IN_CELL])} smaller places around {cell[PLACE]} — {int(cell[MENTIONS])} mentions"]
-        for _, cell in gathered.iterrows()
-    ]  # fmt: skip
+        [outline, colour, f"{int(count)} mentions of {int(inside)} place{'s' if inside != 1 else ''}, most of {name}"]
+        for outline, colour, count, inside, name in zip(
+            outlines, colours, gathered[MENTIONS], gathered[PLACES_IN_CELL], gathered[PLACE]
+        )
+    ]
 
 
-def initial_view(places: pd.DataFrame) -> tuple[tuple[float, float], int]:
+def density_colours(mentions: np.ndarray) -> list[str]:
+    """Each count's colour on ``DENSITY_COLOURS``, on a log scale up to the largest count."""
+    if len(mentions) == 0:
+        return []
+    top = math.log1p(float(np.max(mentions)))
+    steps = len(DENSITY_COLOURS)
+    shares = np.log1p(mentions.astype(float)) / top if top > 0 else np.zeros(len(mentions))
+    return [DENSITY_COLOURS[min(steps - 1, int(share * steps))] for share in shares]
+
+
+def legend_html(density: bool, most: int = 0) -> str:
+    """The key to the map's symbols, as HTML for the page (no text from articles in it)."""
+    if density:
+        stops = ", ".join(DENSITY_COLOURS)
+        return (
+            "<div class='legend'><span>Mentions per cell (about 60 km across):</span>"
+            f"<span>1</span><span class='ramp' style='background:linear-gradient(90deg,{stops})'></span>"
+            f"<span>{int(most)}</span></div>"
+        )
+    kinds = "".join(
+        f"<span><i class='dot' style='background:{colour};border-color:{colour}'></i>{html.escape(kind)}</span>"
+        for kind, colour in KIND_COLOURS.items()
+    )
+    return (
+        f"<div class='legend'>{kinds}"
+        "<span><i class='dot hollow'></i>low confidence</span>"
+        f"<span><i class='dot' style='background:{CLUSTER_COLOUR};border-color:#fff'></i>cluster</span>"
+        f"<span><i class='dot dashed' style='border-color:{CELL_COLOUR}'></i>smaller places</span></div>"
+    )
+
+
+def initial_view(places: pd.DataFrame, max_zoom: int = MAX_NATIVE_ZOOM) -> tuple[tuple[float, float], int]:
     """Centre and zoom that frame where most mentions are.
 
     Countries and continents are left out when there are other places (their points say little
@@ -170,7 +283,7 @@ def initial_view(places: pd.DataFrame) -> tuple[tuple[float, float], int]:
     lats = _weighted_range(chosen[LAT], chosen[MENTIONS])
     lons = _weighted_range(chosen[LON], chosen[MENTIONS])
     span = max((lats[1] - lats[0]) * 1.6, lons[1] - lons[0], 1e-6)
-    zoom = int(max(2, min(MAX_NATIVE_ZOOM, math.log2(360.0 / span))))
+    zoom = int(max(2, min(max_zoom, math.log2(360.0 / span))))
     return ((lats[0] + lats[1]) / 2, (lons[0] + lons[1]) / 2), zoom
 
 
@@ -183,19 +296,13 @@ def _weighted_range(values: pd.Series, weights: pd.Series, tail: float = 0.05) -
 
 
 def clicked_place(places: pd.DataFrame, clicked: dict | None) -> str | None:
-    """The place_key of the marker nearest a click (``last_object_clicked``); None when nothing is
-    shown or the click was on a cell of gathered places."""
+    """The place_key of the marker a click (``last_object_clicked``) was on: the map reports a
+    marker's own point (``leaflet.MARKER_CALLBACK``); None for a cluster, a cell of gathered
+    places, or nothing shown."""
     if not clicked or places.empty:
         return None
-    markers, gathered = split_for_map(places)
-    lat, lon = float(clicked["lat"]), float(clicked["lng"])
-    scale = math.cos(math.radians(lat))
-
-    def nearest(points: pd.DataFrame) -> tuple[float, int]:
-        distance = (points[LAT] - lat) ** 2 + ((points[LON] - lon) * scale) ** 2
-        return (float(distance.min()), int(distance.to_numpy().argmin())) if len(points) else (math.inf, -1)
-
-    marker_distance, index = nearest(markers)
-    if nearest(gathered)[0] < marker_distance:
-        return None
-    return str(markers.iloc[index][PLACE_KEY])
+    markers, _ = split_for_map(places)
+    points = np.array(marker_points(markers))
+    distance = np.abs(points - [float(clicked["lat"]), float(clicked["lng"])]).max(axis=1)
+    index = int(distance.argmin())
+    return str(markers.iloc[index][PLACE_KEY]) if distance[index] <= CLICK_TOLERANCE else None

@@ -40,6 +40,8 @@ URL = "url"
 MENTIONS = "mentions"
 ARTICLES = "articles"
 LAST_DATE = "last_date"
+CONFIDENCE = "confidence"
+"""The highest confidence a place's mentions in the view reach (in steps of ``schema.SCORE_STEPS``)."""
 
 MENTIONS_FRAME = (
     ARTICLE_ID, START, END, TEXT, SCORE, MATCH, SENTENCE_START, SENTENCE_END,
@@ -51,7 +53,7 @@ MENTIONS_FRAME = (
 PLACE_DETAILS = (PLACE, KIND, COUNTRY_CODE, ADMIN1, LAT, LON)
 """What the summary tells of a place besides its key: the same in every mention of it."""
 
-PLACES_FRAME = (PLACE_KEY, *PLACE_DETAILS, MENTIONS, ARTICLES, LAST_DATE)
+PLACES_FRAME = (PLACE_KEY, *PLACE_DETAILS, MENTIONS, ARTICLES, LAST_DATE, CONFIDENCE)
 """The columns of the places summary, in order."""
 
 EXPORT_COLUMNS = (

@@ -21,6 +21,7 @@ from geo.store.database import Store
 from geo.store.frames import (
     ADMIN1,
     ARTICLES,
+    CONFIDENCE,
     COUNTRY_CODE,
     DATE,
     EXPORT_COLUMNS,
@@ -39,6 +40,8 @@ __all__ = ["EXPORT_BATCH", "Filters", "Overview", "StoreReader"]
 
 EXPORT_BATCH = 50_000
 """Mention rows an export fetches at a time."""
+PLACE_NAMES_LISTED = 8
+"""Place names listed for an article in the articles view, most mentioned first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +201,7 @@ class StoreReader:
             article["mentions"] = db.execute(
                 """
                 SELECT m.start, m."end", m.text, m.score, m.match, m.place_key, p.name AS place, p.kind,
-                       p.country_code, p.admin1
+                       p.country_code, p.admin1, p.lat, p.lon
                 FROM mentions m LEFT JOIN places p USING (place_key)
                 WHERE m.article_id = ? ORDER BY m.start
                 """,
@@ -211,6 +214,31 @@ class StoreReader:
                 ).fetchall()
             ]
         return article
+
+    def articles(self, limit: int = 1000) -> pd.DataFrame:
+        """The newest ``limit`` stored articles (undated last), parsed or not: id, date, estimated,
+        title, outlet, source, mapped mentions, how many places and the most mentioned ones' names
+        (``PLACE_NAMES_LISTED``), and the note of an article stored unparsed."""
+        with self.store.connection() as db:
+            return db.execute(
+                f"""
+                WITH chosen AS (
+                    SELECT id, date, date_estimated, title, outlet, source, mapped, note FROM articles
+                    ORDER BY date DESC NULLS LAST, id LIMIT ?
+                ), named AS (
+                    SELECT pa.article_id, count(*) AS places,
+                           array_to_string(list(p.name ORDER BY pa.mentions DESC, p.name)[1:{PLACE_NAMES_LISTED}], ', ')
+                               AS names
+                    FROM place_articles pa JOIN places p USING (place_key)
+                    WHERE pa.article_id IN (SELECT id FROM chosen) GROUP BY pa.article_id
+                )
+                SELECT c.id AS article_id, c.date, c.date_estimated, c.title, c.outlet, c.source, c.mapped AS mentions,
+                       coalesce(n.places, 0) AS places, n.names AS place_names, c.note
+                FROM chosen c LEFT JOIN named n ON n.article_id = c.id
+                ORDER BY c.date DESC NULLS LAST, c.id
+                """,
+                [limit],
+            ).df()
 
     def export_rows(self, filters: Filters) -> Iterator[pd.DataFrame]:
         """The view's mentions with their place and article (``frames.EXPORT_COLUMNS``), in batches."""
@@ -260,13 +288,14 @@ def _places(db: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     return db.execute(
         f"""
         WITH counts AS (
-            SELECT place_key, sum({_mentions_at(filters)}) AS mentions, count(*) AS articles, max(date) AS last_date
+            SELECT place_key, sum({_mentions_at(filters)}) AS mentions, count(*) AS articles, max(date) AS last_date,
+                   max(top_step) AS top_step
             FROM place_articles pa WHERE {where} GROUP BY place_key
         )
         SELECT c.place_key AS "{PLACE_KEY}", p.name AS "{PLACE}", p.kind AS "{KIND}",
                p.country_code AS "{COUNTRY_CODE}", p.admin1 AS "{ADMIN1}", p.lat AS "{LAT}",
                p.lon AS "{LON}", c.mentions::BIGINT AS "{MENTIONS}", c.articles AS "{ARTICLES}",
-               c.last_date AS "{LAST_DATE}"
+               c.last_date AS "{LAST_DATE}", c.top_step / {SCORE_STEPS} AS "{CONFIDENCE}"
         FROM counts c JOIN places p USING (place_key)
         ORDER BY c.mentions DESC, p.name
         """,
