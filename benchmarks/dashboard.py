@@ -13,7 +13,8 @@ Figures (each the median of ``--runs`` runs; the machine is shared, so look at t
   * script: one Streamlit run of dashboard.py after a date-range change (AppTest, in this
     process), against the bare folium render of the same places (baseline) and its parts (the
     view's queries, the places layer, the timeline); a place's sentences (what a marker click
-    asks the server for); a search; a CSV export;
+    asks the server for); a search; a CSV export; a correction of a name in every article, to
+    the map's places and layer drawn again (and its undo);
   * browser (the tests' headless Chromium): cold server start to first marker, warm server
     to first marker in a new browser context, slider key press to the caption changing;
   * at the largest size: drawn clusters, pan, zoom, and a marker click to its panel;
@@ -46,11 +47,12 @@ from pipeline import _MemorySampler  # noqa: E402
 from gazetteer import Gazetteer, Place  # noqa: E402
 from geo.app import view, webmap  # noqa: E402
 from geo.records import Article, Mention, ParsedArticle, content_hash  # noqa: E402
-from geo.store.database import Store  # noqa: E402
+from geo.store.database import Store, place_key  # noqa: E402
 from geo.store.queries import Filters, StoreReader  # noqa: E402
 
 TARGETS = {
     "warm_first_marker_s": 3.0, "rerun_s": 0.5, "sentences_s": 1.0, "search_s": 1.0, "server_memory_mb": 1024,
+    "correction_s": 1.0,
 }  # fmt: skip
 _SEARCH_WORDS = ("governor", "water bread", "railway", "ceasefire")
 """Words the synthetic articles use (see ``_SENTENCES``)."""
@@ -267,7 +269,9 @@ def script_figures(size: str, db: Path, runs: int) -> None:
         key = places.iloc[min(number * 97, len(places) - 1)]["place_key"]
         sentences.append(timed(lambda: reader.sentences(key, filters)))
         word = _SEARCH_WORDS[number % len(_SEARCH_WORDS)]
-        searches.append(timed(lambda: (reader.view(Filters(start, end, query=word)), reader.timeline(Filters(query=word)))))
+        searches.append(
+            timed(lambda: (reader.view(Filters(start, end, query=word)), reader.timeline(Filters(query=word))))
+        )
     timeline = [timed(lambda: reader.timeline(Filters())) for _ in range(runs)]
     exports = [timed(lambda: (view.to_csv(reader.export_rows(Filters(*window))), None)) for window in windows[:1]]
 
@@ -281,6 +285,41 @@ def script_figures(size: str, db: Path, runs: int) -> None:
          target=f"<= {TARGETS['sentences_s']} s")  # fmt: skip
     line("script: search (places, count and timeline of a word)", size, searches, target=f"<= {TARGETS['search_s']} s")
     line("  part: CSV export of a window's mentions (on click)", size, exports)
+    corrected, undone = correction_times(db, reader, places, runs)
+    line("script: a correction (every article) to the map redrawn", size, corrected,
+         target=f"<= {TARGETS['correction_s']} s")  # fmt: skip
+    line("script: its undo to the map redrawn", size, undone)
+
+
+def correction_times(db: Path, reader: StoreReader, places, runs: int) -> tuple[list[float], list[float]]:
+    """Server time from a reader's "Wrong place?" choice (a name in every article sent to another
+    place) to the map's places queried and their layer built again, and the same for its undo. The
+    corrected names are the view's most-mentioned places, each sent to the next one's place."""
+    from geo.store.corrections import Corrections
+
+    corrections = Corrections(Store(db))
+    ranked = places.sort_values("mentions", ascending=False).head(runs + 1)
+    targets = {row.place: row.place_key for row in ranked.itertuples()}
+    with Gazetteer.open() as gazetteer:
+        keyed = {place_key(place): place for place in gazetteer.places(kind=("country", "region", "city"))}
+    names = list(targets)
+    corrected, undone = [], []
+    for name, other in zip(names, names[1:]):
+        target = keyed[targets[other]]
+
+        def redraw() -> None:
+            shown, _ = reader.view(Filters())
+            webmap.places_layer(shown)
+
+        started = time.perf_counter()
+        made = corrections.correct(name, target)
+        redraw()
+        corrected.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        corrections.undo(made.id)
+        redraw()
+        undone.append(time.perf_counter() - started)
+    return corrected, undone
 
 
 def _windows(bounds, runs: int) -> list[tuple[dt.date, dt.date]]:

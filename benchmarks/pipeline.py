@@ -200,7 +200,9 @@ def _as_page(article: dict, rng: random.Random) -> str:
             f'"headline": {json.dumps(title)}, "datePublished": "{date.isoformat()}T08:00:00+02:00"}}</script>'
         )
     elif date:
-        printed = f'<div class="post-date">{date.day:02d}.{date.month:02d}.{date.year}, 08:{rng.randrange(60):02d}</div>'
+        printed = (
+            f'<div class="post-date">{date.day:02d}.{date.month:02d}.{date.year}, 08:{rng.randrange(60):02d}</div>'
+        )
     editions = "".join(f'<div class="edition"><a href="/{e.lower()}">{_chrome_place(rng)}</a></div>' for e in _EDITIONS)
     sections = "".join(f'<div class="menu-item"><a href="/{s.lower()}">{s}</a></div>' for s in _SECTIONS)
     teasers = "".join(
@@ -259,7 +261,12 @@ def build_corpus(folder: Path, articles: int, seed: int = 20220226, *, html: boo
     for article in made[:rows]:
         text = "\n\n".join(article["paragraphs"])
         words += len(text.split())
-        row = {"id": article["id"], "title": article["title"], "text": text, "url": f"https://example.org/{article['id']}"}
+        row = {
+            "id": article["id"],
+            "title": article["title"],
+            "text": text,
+            "url": f"https://example.org/{article['id']}",
+        }
         if article["date"]:
             row["date"] = article["date"].isoformat()
         lines.append(json.dumps(row, ensure_ascii=False) + "\n")
@@ -397,7 +404,12 @@ def _memory() -> dict:
 
 def _window_json(window: _Window) -> dict:
     others = max(0.0, window.machine - window.cpu_self - window.cpu_children)
-    return {"wall": window.wall, "cpu_self": window.cpu_self, "cpu_children": window.cpu_children, "others_cores": others / window.wall}
+    return {
+        "wall": window.wall,
+        "cpu_self": window.cpu_self,
+        "cpu_children": window.cpu_children,
+        "others_cores": others / window.wall,
+    }
 
 
 def _cleaned_texts(corpus: Path) -> list[str]:
@@ -671,7 +683,9 @@ def _run_phase(args: list[str]) -> dict:
 def _code_version() -> str:
     """The commit measured, and whether the pipeline's files differ from it (read-only git calls)."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--", "geo", "gazetteer"], cwd=ROOT, capture_output=True, text=True
         ).stdout.strip()
@@ -699,7 +713,9 @@ def _busy(run: dict) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, default=2000, help="corpus size (at least 2000 for the figures of record)")
+    parser.add_argument(
+        "--articles", type=int, default=2000, help="corpus size (at least 2000 for the figures of record)"
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs per figure; medians are printed")
     parser.add_argument("--processes", type=int, default=2, help="the parallel P (P = 1 is always measured too)")
     parser.add_argument("--keep-corpus", action="store_true", help="keep the corpus folder and print its path")
@@ -738,8 +754,10 @@ def main(argv: list[str] | None = None) -> int:
         raw["corpus"].update(articles_read=len(texts), words=sum(len(t.split()) for t in texts))
         c = raw["corpus"]
         raw["code"] = _code_version()
-        print(f"Dateline pipeline benchmark: model {raw['model']}, {os.cpu_count()} CPUs, {args.runs} runs, P = 1 and {p};"
-              f" code {raw['code']}")
+        print(
+            f"Dateline pipeline benchmark: model {raw['model']}, {os.cpu_count()} CPUs, {args.runs} runs, P = 1 and {p};"
+            f" code {raw['code']}"
+        )
         print(
             f"corpus {corpus}: {c['articles_read']:,} articles, {c['words']:,} words after cleaning"
             + (
@@ -787,25 +805,42 @@ def _print(results: dict, levels: list[int], p: int, runs: int) -> None:
         if f"ner_{level}" in results:
             r = results[f"ner_{level}"]
             ref = REFERENCE.get(f"ner_{level}_wps")
-            _line(f"bare NER P={level} words/s", f"{_rate(r, 'words'):,.0f}",
-                  f"none (baseline); {ref:,.0f} first measured with sm" if ref else "none (baseline)")
+            _line(
+                f"bare NER P={level} words/s",
+                f"{_rate(r, 'words'):,.0f}",
+                f"none (baseline); {ref:,.0f} first measured with sm" if ref else "none (baseline)",
+            )
             _line(f"bare NER P={level} articles/s", f"{_rate(r, 'articles'):,.1f}", "none (baseline)")
     if f"nersplit_{p}" in results:
         r = results[f"nersplit_{p}"]
-        _line(f"bare NER, {p} forked n_process=1 shares, words/s", f"{_rate(r, 'words'):,.0f}", "none (parallel ceiling)")
-        _line(f"bare NER, {p} forked n_process=1 shares, articles/s", f"{_rate(r, 'articles'):,.1f}", "none (parallel ceiling)")
+        _line(
+            f"bare NER, {p} forked n_process=1 shares, words/s", f"{_rate(r, 'words'):,.0f}", "none (parallel ceiling)"
+        )
+        _line(
+            f"bare NER, {p} forked n_process=1 shares, articles/s",
+            f"{_rate(r, 'articles'):,.1f}",
+            "none (parallel ceiling)",
+        )
     for level in levels:
         if f"parse_{level}" in results:
             r = results[f"parse_{level}"]
             ner = results.get(f"ner_{level}")
-            goal = f">= {RATIO_TARGET * _rate(ner, 'words'):,.0f} (0.85 x bare NER P={level})" if ner else ">= 0.85 x bare NER"
+            goal = (
+                f">= {RATIO_TARGET * _rate(ner, 'words'):,.0f} (0.85 x bare NER P={level})"
+                if ner
+                else ">= 0.85 x bare NER"
+            )
             _line(f"parse P={level} (read, parse, date; streamed) words/s", f"{_rate(r, 'words'):,.0f}", goal)
             goal = f">= {RATIO_TARGET * _rate(ner, 'articles'):,.1f}" if ner else ">= 0.85 x bare NER"
             _line(f"parse P={level} (read, parse, date; streamed) articles/s", f"{_rate(r, 'articles'):,.1f}", goal)
     for level in sorted(levels, reverse=True):
         if f"parse_{level}" in results and f"ner_{level}" in results:
             ratio = _rate(results[f"parse_{level}"], "words") / _rate(results[f"ner_{level}"], "words")
-            label = f"RATIO pipeline / bare NER, both P={level}" if level == p else f"ratio pipeline / bare NER, both P={level}"
+            label = (
+                f"RATIO pipeline / bare NER, both P={level}"
+                if level == p
+                else f"ratio pipeline / bare NER, both P={level}"
+            )
             _line(label, f"{ratio:.2f}", f">= {RATIO_TARGET}")
     if f"parse_{p}" in results and f"nersplit_{p}" in results:
         ratio = _rate(results[f"parse_{p}"], "words") / _rate(results[f"nersplit_{p}"], "words")
@@ -815,35 +850,63 @@ def _print(results: dict, levels: list[int], p: int, runs: int) -> None:
         first = _median([x["ingest"]["articles"] / x["ingest"]["wall"] for x in r])
         again = _median([x["reingest"]["articles"] / x["reingest"]["wall"] for x in r])
         parse = _rate(results[f"parse_{p}"], "articles") if f"parse_{p}" in results else None
-        _line(f"ingest P={p} (read+parse+store) articles/s", f"{first:,.1f}",
-              f">= {INGEST_TARGET * parse:,.1f} (0.9 x parse P={p})" if parse else ">= 0.9 x parse")
-        _line(f"re-ingest unchanged P={p} articles/s", f"{again:,.1f}", f">= {REINGEST_TARGET * first:,.1f} (5 x first ingest)")
+        _line(
+            f"ingest P={p} (read+parse+store) articles/s",
+            f"{first:,.1f}",
+            f">= {INGEST_TARGET * parse:,.1f} (0.9 x parse P={p})" if parse else ">= 0.9 x parse",
+        )
+        _line(
+            f"re-ingest unchanged P={p} articles/s",
+            f"{again:,.1f}",
+            f">= {REINGEST_TARGET * first:,.1f} (5 x first ingest)",
+        )
         last = r[-1]
-        print(f"    ingest: {last['ingest']['added']} added, {last['ingest']['mentions']:,} mentions;"
-              f" again: {last['reingest']['unchanged']} unchanged, {last['reingest']['added']} added;"
-              f" DuckDB {last['db_mb']:.1f} MB")
+        print(
+            f"    ingest: {last['ingest']['added']} added, {last['ingest']['mentions']:,} mentions;"
+            f" again: {last['reingest']['unchanged']} unchanged, {last['reingest']['added']} added;"
+            f" DuckDB {last['db_mb']:.1f} MB"
+        )
 
     print("\nload time (median; not in throughput)")
     for key in [f"ner_{lv}" for lv in levels]:
         if key in results:
-            _line(f"spacy.load NER-only ({key.replace('_', ' P=')} runs)", f"{_median([x['load'] for x in results[key]]):.1f} s", "none (reported)")
+            _line(
+                f"spacy.load NER-only ({key.replace('_', ' P=')} runs)",
+                f"{_median([x['load'] for x in results[key]]):.1f} s",
+                "none (reported)",
+            )
     for key in [f"parse_{lv}" for lv in levels] + ["ingest"]:
         if key in results:
             gaz = [x["load"]["gazetteer"] for x in results[key]]
             model = [x["load"]["model"] for x in results[key]]
-            _line(f"Gazetteer.open ({key.replace('_', ' P=')} runs; max)", f"{_median(gaz):.1f} s ({max(gaz):.1f})",
-                  "none (max > 5 s: it was rebuilt)")
-            _line(f"Geoparser model + ruler ({key.replace('_', ' P=')} runs)", f"{_median(model):.1f} s", "none (reported)")
+            _line(
+                f"Gazetteer.open ({key.replace('_', ' P=')} runs; max)",
+                f"{_median(gaz):.1f} s ({max(gaz):.1f})",
+                "none (max > 5 s: it was rebuilt)",
+            )
+            _line(
+                f"Geoparser model + ruler ({key.replace('_', ' P=')} runs)",
+                f"{_median(model):.1f} s",
+                "none (reported)",
+            )
 
     print("\nnoise-robust cross-check: words per CPU second (user+sys of process and workers), median")
     for key in [f"ner_{lv}" for lv in levels] + [f"nersplit_{p}"] + [f"parse_{lv}" for lv in levels]:
         if key in results:
             r = results[key]
-            _line(f"{key.replace('_', ' P=')} words per CPU second", f"{_median([x['words'] / (x['cpu_self'] + x['cpu_children']) for x in r]):,.0f}", "none (reported)")
+            _line(
+                f"{key.replace('_', ' P=')} words per CPU second",
+                f"{_median([x['words'] / (x['cpu_self'] + x['cpu_children']) for x in r]):,.0f}",
+                "none (reported)",
+            )
     for level in levels:
         if f"parse_{level}" in results and f"ner_{level}" in results:
             cpu = lambda runs: _median([x["words"] / (x["cpu_self"] + x["cpu_children"]) for x in runs])  # noqa: E731
-            _line(f"ratio per CPU second, pipeline / bare NER, P={level}", f"{cpu(results[f'parse_{level}']) / cpu(results[f'ner_{level}']):.2f}", f">= {RATIO_TARGET}")
+            _line(
+                f"ratio per CPU second, pipeline / bare NER, P={level}",
+                f"{cpu(results[f'parse_{level}']) / cpu(results[f'ner_{level}']):.2f}",
+                f">= {RATIO_TARGET}",
+            )
 
     print("\nCPU: (user+sys of the process and its workers) / wall seconds")
     for key in [f"ner_{lv}" for lv in levels] + [f"nersplit_{p}"] + [f"parse_{lv}" for lv in levels]:
@@ -852,8 +915,16 @@ def _print(results: dict, levels: list[int], p: int, runs: int) -> None:
             r = results[key]
             main_share = _median([x["cpu_self"] / x["wall"] for x in r])
             target = f">= {CPU_TARGET * level:.1f} cores" if level > 1 else "~1.0 core"
-            _line(f"{key.replace('_', ' P=')} cores busy (main process alone)", f"{_median([_busy(x) for x in r]):.2f} ({main_share:.2f})", target)
-            _line(f"{key.replace('_', ' P=')} cores used by OTHER processes", f"{_median([x['others_cores'] for x in r]):.2f}", "0 (shared machine: noise)")
+            _line(
+                f"{key.replace('_', ' P=')} cores busy (main process alone)",
+                f"{_median([_busy(x) for x in r]):.2f} ({main_share:.2f})",
+                target,
+            )
+            _line(
+                f"{key.replace('_', ' P=')} cores used by OTHER processes",
+                f"{_median([x['others_cores'] for x in r]):.2f}",
+                "0 (shared machine: noise)",
+            )
     if "ingest" in results:
         busy = _median([_busy(x["ingest"]) for x in results["ingest"]])
         _line(f"ingest P={p} cores busy", f"{busy:.2f}", f">= {CPU_TARGET * p:.1f} cores")
@@ -866,26 +937,36 @@ def _print(results: dict, levels: list[int], p: int, runs: int) -> None:
             child_mb = max(x["maxrss_children_mb"] for x in r)
             pss = max(x.get("peak_pss_tree_mb") or x.get("ingest", {}).get("peak_pss_tree_mb", 0) for x in r)
             name = key.replace("_", " P=")
-            _line(f"{name}: max RSS main / largest worker", f"{main_mb:,.0f} / {child_mb:,.0f} MB",
-                  "none; sm NER at batch 8 was first measured at 240 MB")
+            _line(
+                f"{name}: max RSS main / largest worker",
+                f"{main_mb:,.0f} / {child_mb:,.0f} MB",
+                "none; sm NER at batch 8 was first measured at 240 MB",
+            )
             _line(f"{name}: peak PSS of the whole process tree", f"{pss:,.0f} MB", "none (reported)")
 
     if "stages" in results:
         s = results["stages"]
         total = s["wall"]
         note = " (under cProfile: Python-heavy stages inflated)" if s["profiled"] else ""
-        print(f"\nwhere the time goes: one P=1 read+parse of {s['articles']:,} articles, {total:.1f} CPU s"
-              f" ({s['real_wall']:.1f} s wall){note}")
+        print(
+            f"\nwhere the time goes: one P=1 read+parse of {s['articles']:,} articles, {total:.1f} CPU s"
+            f" ({s['real_wall']:.1f} s wall){note}"
+        )
         for name, seconds in sorted(s["seconds"].items(), key=lambda kv: -kv[1]):
             print(f"  {name:<40} {seconds:8.1f} s  {seconds / total:6.1%}")
-        print(f"  {'(gazetteer.candidates, inside the above)':<40} {s['gazetteer_candidates_s']:8.1f} s  {s['gazetteer_candidates_s'] / total:6.1%}")
+        print(
+            f"  {'(gazetteer.candidates, inside the above)':<40} {s['gazetteer_candidates_s']:8.1f} s  {s['gazetteer_candidates_s'] / total:6.1%}"
+        )
         read_share = s["read_total"] / (total - s["read_total"])
         _line("read + clean + date / the rest of the parse (CPU)", f"{read_share:.1%}", "<= 10%")
         ner = s["seconds"].get("ner", 0.0)
         spacy_ner = ner + s["seconds"].get("tokenizer", 0.0)
         _line("share of time outside the ner component", f"{1 - ner / total:.1%}", "none (reported)")
-        _line("share of time outside tokenizer + ner (bare NER's work)", f"{1 - spacy_ner / total:.1%}",
-              f"<= {1 - RATIO_TARGET:.0%} (the 0.85 ratio at P=1)")
+        _line(
+            "share of time outside tokenizer + ner (bare NER's work)",
+            f"{1 - spacy_ner / total:.1%}",
+            f"<= {1 - RATIO_TARGET:.0%} (the 0.85 ratio at P=1)",
+        )
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ from geo.store.database import Store
 
 FEB_26, MARCH_1 = dt.date(2022, 2, 26), dt.date(2022, 3, 1)
 KYIV_PLACE = Place(1, "Kyiv", "city", "capital", "UA", "Kyiv", "UA.12", 50.45, 30.52, 2_952_301, 703448, "geonames")
-KHARKIV_PLACE = Place(2, "Kharkiv", "city", "city", "UA", "Kharkiv", "UA.07", 49.98, 36.25, 1_430_885, 706483, "geonames")
+KHARKIV_PLACE = Place(
+    2, "Kharkiv", "city", "city", "UA", "Kharkiv", "UA.07", 49.98, 36.25, 1_430_885, 706483, "geonames"
+)
 RUSSIA_PLACE = Place(3, "Russia", "country", "country", "RU", None, None, 60.0, 100.0, 140_702_000, 2017370, "geonames")
 SEA_PLACE = Place(4, "Black Sea", "feature", "sea", None, None, None, 44.0, 35.0, 0, None, "features.tsv")
 KYIV, KHARKIV, RUSSIA = "geonames:703448", "geonames:706483", "geonames:2017370"
@@ -29,7 +31,15 @@ TEXTS = {
 def _article(article_id: str, title: str, date: dt.date | None, outlet: str) -> Article:
     text = TEXTS[article_id]
     return Article(
-        article_id, f"{article_id}.txt", text, title, date, False, None, None, content_hash(title, date, text),
+        article_id,
+        f"{article_id}.txt",
+        text,
+        title,
+        date,
+        False,
+        None,
+        None,
+        content_hash(title, date, text),
         outlet=outlet,
     )
 
@@ -38,7 +48,9 @@ def _mention(text: str, article_id: str, score: float, place: Place | None) -> M
     start = TEXTS[article_id].index(text)
     sentence_end = TEXTS[article_id].find(".", start) + 1
     sentence_start = TEXTS[article_id].rfind(". ", 0, start) + 2 if ". " in TEXTS[article_id][:start] else 0
-    return Mention(text, start, start + len(text), score, place, Match.NAME if place else None, sentence_start, sentence_end)
+    return Mention(
+        text, start, start + len(text), score, place, Match.NAME if place else None, sentence_start, sentence_end
+    )
 
 
 def small_store(path: Path) -> Store:
@@ -53,7 +65,9 @@ def small_store(path: Path) -> Store:
                 _article("a2", "Later", MARCH_1, "Wire"),
                 (_mention("Kiev", "a2", 0.7, KYIV_PLACE), _mention("Russia", "a2", 0.95, RUSSIA_PLACE)),
             ),
-            ParsedArticle(_article("a3", "<b>Undated</b>", None, "Wire"), (_mention("Black Sea", "a3", 0.5, SEA_PLACE),)),
+            ParsedArticle(
+                _article("a3", "<b>Undated</b>", None, "Wire"), (_mention("Black Sea", "a3", 0.5, SEA_PLACE),)
+            ),
             ParsedArticle(
                 _article("a4", "Jokes", MARCH_1, "Wire"),
                 (_mention("Atlantis", "a4", 0.3, None), _mention("Kyiv", "a4", 0.6, KYIV_PLACE)),

@@ -34,7 +34,9 @@ def folder(tmp_path_factory) -> Path:
     menu = " ".join(f"Section{i} World Europe Ukraine Russia Asia Culture Travel Sport" for i in range(40))
     (root / "navigation.txt").write_text(f"{menu}\n\n{GOOD}\n", encoding="utf-8")
     (root / "one.jsonl").write_text("\n".join(json.dumps({"text": f"{GOOD} Row {i}."}) for i in range(3)), "utf-8")
-    (root / "two.jsonl").write_text("\n".join(json.dumps({"text": f"Kyiv said on Monday: row {i}."}) for i in range(3)), "utf-8")
+    (root / "two.jsonl").write_text(
+        "\n".join(json.dumps({"text": f"Kyiv said on Monday: row {i}."}) for i in range(3)), "utf-8"
+    )
     (root / "huge-row.jsonl").write_text(
         json.dumps({"text": "Kharkiv " * (6 * MB // 8)}) + "\n" + json.dumps({"text": "Dnipro held, the mayor said."}),
         encoding="utf-8",

@@ -519,7 +519,9 @@ def test_dark_mode_follows_the_browser(context, server, network):
         page.on("request", lambda request: network["requests"].append(request.url))
         open_app(page, server.url)
         wait_idle(page)
-        shade = page.evaluate("""() => getComputedStyle(document.querySelector('[data-testid="stApp"]')).backgroundColor""")
+        shade = page.evaluate(
+            """() => getComputedStyle(document.querySelector('[data-testid="stApp"]')).backgroundColor"""
+        )
         red, green, blue = (int(part) for part in re.findall(r"\d+", shade)[:3])
         assert red + green + blue < 150, shade
         page.screenshot(path=RESULTS / "dark.png")

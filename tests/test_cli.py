@@ -29,7 +29,12 @@ def mixed_folder(tmp_path_factory) -> Path:
     for seed in SEEDS.iterdir():
         shutil.copy(seed, folder / seed.name)
     rows = [
-        {"id": "row-1", "title": "Row one", "date": "2022-03-01", "text": "Ukrainian troops held Kharkiv.  Shelling hit Kyiv."},
+        {
+            "id": "row-1",
+            "title": "Row one",
+            "date": "2022-03-01",
+            "text": "Ukrainian troops held Kharkiv.  Shelling hit Kyiv.",
+        },
         "not json at all",
         {"id": "row-3", "text": ""},
     ]
@@ -51,7 +56,9 @@ def parsed_mixed(mixed_folder) -> tuple[subprocess.CompletedProcess, list[dict]]
 
 def test_parse_prints_one_json_object_per_article(parsed_mixed):
     result, articles = parsed_mixed
-    assert sorted(a["id"] for a in articles) == sorted([p.name for p in SEEDS.iterdir()] + ["rows.jsonl#row-1", "latin1.txt"])
+    assert sorted(a["id"] for a in articles) == sorted(
+        [p.name for p in SEEDS.iterdir()] + ["rows.jsonl#row-1", "latin1.txt"]
+    )
     for article in articles:
         assert set(article) >= {"id", "source", "title", "date", "date_estimated", "outlet", "language", "mentions"}
         for mention in article["mentions"]:

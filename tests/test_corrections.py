@@ -114,7 +114,11 @@ def test_export_then_import_round_trips(tmp_path, store):
         other = small_store(tmp_path / f"other-{suffix}.duckdb")
         report = Corrections(other).import_file(path)
         assert (report.added, report.problems) == (2, [])
-        assert _effective(other, "a1")[0][1] == LVIV_KEY and _effective(other, "a4")[0] == ("Atlantis", None, "corrected")
+        assert _effective(other, "a1")[0][1] == LVIV_KEY and _effective(other, "a4")[0] == (
+            "Atlantis",
+            None,
+            "corrected",
+        )
         assert Corrections(other).import_file(path).unchanged == 2
 
 
@@ -142,7 +146,9 @@ def test_a_bad_corrections_file_names_each_bad_row_and_keeps_the_rest(tmp_path, 
 
 def test_corrections_apply_to_parsed_articles_outside_a_store():
     article = _article("a1", "Kyiv story", None, "Kyiv Post")
-    parsed = ParsedArticle(article, (_mention("Kyiv", "a1", 0.9, KYIV_PLACE), _mention("Kharkiv", "a1", 0.8, KHARKIV_PLACE)))
+    parsed = ParsedArticle(
+        article, (_mention("Kyiv", "a1", 0.9, KYIV_PLACE), _mention("Kharkiv", "a1", 0.8, KHARKIV_PLACE))
+    )
     fixes = [Correction("kyiv", Scope.NAME, LVIV), Correction("Kharkiv", Scope.ARTICLE, None, article_id="other")]
     fixed = apply_to_parsed(parsed, fixes)
     assert (fixed.mentions[0].place, fixed.mentions[0].match, fixed.mentions[0].score) == (LVIV, Match.CORRECTED, 1.0)

@@ -166,7 +166,9 @@ def test_a_city_dateline_in_the_lead_dates_the_article(lead: str) -> None:
     assert article_date(f"{lead}\n\n{BODY}", latest=READ_ON) == (MARCH_17, False)
 
 
-@pytest.mark.parametrize("line", ["17.03.2022", "17.03.2022, 09:15", "Published: 17.03.2022", "Опубліковано 17.03.2022"])
+@pytest.mark.parametrize(
+    "line", ["17.03.2022", "17.03.2022, 09:15", "Published: 17.03.2022", "Опубліковано 17.03.2022"]
+)
 def test_dotted_dates_are_day_first(line: str) -> None:
     assert line_date(line) == MARCH_17
 

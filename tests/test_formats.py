@@ -21,7 +21,9 @@ from geo.records import Article, InputProblem
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 READ_ON = dt.date(2024, 1, 1)
 """The day these tests read their input."""
-KHARKIV = "Shelling hit Kharkiv overnight, officials said on Sunday, March 6, 2022.\n\nResidents sheltered in the metro.\n"
+KHARKIV = (
+    "Shelling hit Kharkiv overnight, officials said on Sunday, March 6, 2022.\n\nResidents sheltered in the metro.\n"
+)
 """A good plain-text article."""
 
 
@@ -128,7 +130,9 @@ ENGLISH_NEWS = "Café owners in Kraków said the “curfew” would cost them �
         (UKRAINIAN_NEWS, "koi8-u", "koi8_r", "uk"),
     ],
 )
-def test_each_encoding_is_read_and_recorded(tmp_path: Path, text: str, codec: str, recorded: str, language: str) -> None:
+def test_each_encoding_is_read_and_recorded(
+    tmp_path: Path, text: str, codec: str, recorded: str, language: str
+) -> None:
     if codec == "koi8-u":  # KOI8-R has no Ukrainian і/ї: the Russian sentence is its test
         text = "Жители Харькова провели ночь в метро. Обстрелы продолжались до утра, сообщили власти.\n"
         codec, language = "koi8-r", "ru"
@@ -245,7 +249,9 @@ def _warc(path: Path) -> None:
         ]
         for url, status, content_type, body in records:
             headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
+            writer.write_record(
+                writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers)
+            )
 
 
 def test_a_warc_file_yields_its_html_pages(tmp_path: Path) -> None:

@@ -167,7 +167,9 @@ def test_ingests_killed_at_random_points_end_equal_to_a_clean_run(tmp_path):
     corpus = _corpus(tmp_path / "corpus", 40)
     clean, killed = tmp_path / "clean.duckdb", tmp_path / "killed.duckdb"
     run = [sys.executable, "-c"]
-    done = subprocess.run([*run, _INGEST.format(root=str(ROOT), db=str(clean), corpus=str(corpus))], capture_output=True)
+    done = subprocess.run(
+        [*run, _INGEST.format(root=str(ROOT), db=str(clean), corpus=str(corpus))], capture_output=True
+    )
     assert done.returncode == 0, done.stderr.decode()
     rng = random.Random(7)
     stored = []
@@ -184,7 +186,9 @@ def test_ingests_killed_at_random_points_end_equal_to_a_clean_run(tmp_path):
         assert all(count > 0 for _, count in _mentions_per_article(partial).items())
         stored.append(len(partial["articles"]))
     assert 0 < stored[-1] < 40, stored  # the kills did land mid-run
-    finished = subprocess.run([*run, _INGEST.format(root=str(ROOT), db=str(killed), corpus=str(corpus))], capture_output=True)
+    finished = subprocess.run(
+        [*run, _INGEST.format(root=str(ROOT), db=str(killed), corpus=str(corpus))], capture_output=True
+    )
     assert finished.returncode == 0, finished.stderr.decode()
     assert _store_contents(killed) == _store_contents(clean)
     assert len(_store_contents(clean)["articles"]) == 40
@@ -200,7 +204,10 @@ def _mentions_per_article(contents: dict) -> dict[str, int]:
 def test_parse_reports_bad_inputs_and_streams_every_good_article(tmp_path):
     corpus = _corpus(tmp_path / "corpus", 6)
     result = subprocess.run(
-        [sys.executable, "-m", "geo", "--processes", "1", "parse", str(corpus)], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-m", "geo", "--processes", "1", "parse", str(corpus)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert result.returncode == 2
     lines = [json.loads(line) for line in result.stdout.splitlines()]

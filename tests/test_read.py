@@ -200,7 +200,11 @@ def test_jsonl_rows(fixtures: tuple[list[Article], list[InputProblem]]) -> None:
     )
     assert (second.id, second.ref, second.title, second.date) == ("articles.jsonl#2", None, None, dt.date(2022, 2, 27))
     assert second.text == "By Ivana Kottasová\n\nTroops entered Kharkiv on Sunday, officials said."
-    assert (seventh.id, seventh.url, seventh.title) == ("articles.jsonl#8", "https://news.example.org/lviv", "Refugees in Lviv")
+    assert (seventh.id, seventh.url, seventh.title) == (
+        "articles.jsonl#8",
+        "https://news.example.org/lviv",
+        "Refugees in Lviv",
+    )
     assert (seventh.date, seventh.date_estimated) == (dt.date(2022, 3, 5), True)
 
 
@@ -296,7 +300,11 @@ def _write(folder: Path, name: str, content: str | bytes) -> Path:
         ("bom-latin1.txt", b"\xef\xbb\xbfCaf\xe9", "not valid UTF-8 (byte 0xe9 at offset 6)"),
         ("huge.txt", "Kyiv " * 1000, "larger than 1,000 bytes"),
         ("huge.html", "<p>Kyiv</p>" * 100, "larger than 1,000 bytes"),
-        ("wide.txt", "Kyiv".encode("utf-16-le") + b"\x00\x00\xff\xfe" * 3, "binary file or text in an unknown encoding (not UTF-8, no charset declared)"),
+        (
+            "wide.txt",
+            "Kyiv".encode("utf-16-le") + b"\x00\x00\xff\xfe" * 3,
+            "binary file or text in an unknown encoding (not UTF-8, no charset declared)",
+        ),
         ("bom16.txt", b"\xff\xfeK\x00\x00\xd8", "not valid UTF-16 (byte 0x00 at offset 4)"),
         (
             "bad.json",
@@ -438,7 +446,9 @@ def test_a_large_jsonl_corpus_is_streamed_row_by_row(tmp_path):
 
 def test_one_bad_jsonl_line_is_reported_and_the_rest_read(tmp_path):
     corpus = tmp_path / "mixed.jsonl"
-    utf8 = "".join(json.dumps({"text": f"Shelling hit Kyiv — day {n}."}, ensure_ascii=False) + "\n" for n in range(2000))
+    utf8 = "".join(
+        json.dumps({"text": f"Shelling hit Kyiv — day {n}."}, ensure_ascii=False) + "\n" for n in range(2000)
+    )
     corpus.write_bytes(utf8.encode("utf-8") + b'{"id": "b", "text": "Kh\xe9rson"}\n{"id": "c", "text": "Lviv"}\n')
     items = list(read.read_inputs([corpus], root=tmp_path))
     assert len(utf8.encode("utf-8")) > 65536  # past the bytes the file's encoding is told from
@@ -454,7 +464,9 @@ def test_an_oversized_row_is_refused_alone(tmp_path):
     )
     items = list(read.read_inputs([corpus], root=tmp_path, max_bytes=100))
     assert [i.id for i in items if isinstance(i, Article)] == ["rows.jsonl#ok"]
-    assert [i for i in items if isinstance(i, InputProblem)] == [InputProblem("rows.jsonl#1", "row larger than 100 bytes")]
+    assert [i for i in items if isinstance(i, InputProblem)] == [
+        InputProblem("rows.jsonl#1", "row larger than 100 bytes")
+    ]
 
 
 def test_a_whole_json_file_has_a_lower_limit_that_suggests_json_lines(monkeypatch, tmp_path):

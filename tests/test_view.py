@@ -230,7 +230,9 @@ def _many_places(count: int) -> pd.DataFrame:
 def test_past_the_marker_limit_the_rest_is_gathered_in_cells():
     places = _many_places(cells.MAX_MARKERS + 500)
     markers, gathered = cells.split_for_map(places)
-    assert len(markers) == cells.MAX_MARKERS and set(markers["place_key"]) == {f"p{i}" for i in range(cells.MAX_MARKERS)}
+    assert len(markers) == cells.MAX_MARKERS and set(markers["place_key"]) == {
+        f"p{i}" for i in range(cells.MAX_MARKERS)
+    }
     assert gathered["places"].sum() == 500
     assert gathered["mentions"].sum() == places["mentions"].iloc[cells.MAX_MARKERS :].sum()
     assert len(gathered) < 500

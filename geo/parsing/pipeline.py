@@ -247,7 +247,9 @@ which the parent still holds: half the pickling)."""
 def _parse_chunk(chunk: list[Article]) -> list[Outcome]:
     if _worker is None:
         raise RuntimeError("_parse_chunk runs only in a worker process started by Geoparser.parse")
-    return [(p.mentions, p.problem, p.note) for p in parse_batch(chunk, _worker.nlp, _worker.gazetteer, _worker.options)]
+    return [
+        (p.mentions, p.problem, p.note) for p in parse_batch(chunk, _worker.nlp, _worker.gazetteer, _worker.options)
+    ]
 
 
 def _paired(chunk: list[Article], outcomes: list[Outcome]) -> list[ParsedArticle]:

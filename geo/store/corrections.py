@@ -98,6 +98,7 @@ FILE_COLUMNS = (
 the scope, the article and offset for narrower scopes, and the target place in full, so a file is
 self-contained."""
 
+
 @dataclass(slots=True)
 class ImportReport:
     """What importing a corrections file did."""
@@ -302,9 +303,7 @@ class Corrections:
             to_key = place_key(correction.place)
             _upsert_place(db, to_key, correction.place)
         scope_filter, params = _scope_filter(correction)
-        current = db.execute(
-            f"SELECT any_value(place_key) FROM mentions WHERE {scope_filter}", params
-        ).fetchone()[0]
+        current = db.execute(f"SELECT any_value(place_key) FROM mentions WHERE {scope_filter}", params).fetchone()[0]
         row = db.execute(
             """
             INSERT INTO corrections (name, name_key, scope, article_id, start, from_place_key, to_place_key, created_at)
@@ -335,7 +334,11 @@ def _scope_filter(correction: Correction) -> tuple[str, list]:
         return "name_key = ?", [correction.name_key]
     if correction.scope is Scope.ARTICLE:
         return "name_key = ? AND article_id = ?", [correction.name_key, correction.article_id]
-    return "name_key = ? AND article_id = ? AND start = ?", [correction.name_key, correction.article_id, correction.start]
+    return "name_key = ? AND article_id = ? AND start = ?", [
+        correction.name_key,
+        correction.article_id,
+        correction.start,
+    ]
 
 
 def _upsert_place(db: duckdb.DuckDBPyConnection, key: str, place: Place) -> None:
@@ -373,7 +376,9 @@ def read_corrections(path: Path) -> tuple[list[Correction], ImportReport]:
             with open(path, encoding="utf-8-sig", newline="") as handle:
                 reader = csv.DictReader(handle)
                 if reader.fieldnames is None or "name" not in reader.fieldnames:
-                    raise CorrectionError(f"{path}: no header with a 'name' column (columns: {', '.join(FILE_COLUMNS)})")
+                    raise CorrectionError(
+                        f"{path}: no header with a 'name' column (columns: {', '.join(FILE_COLUMNS)})"
+                    )
                 rows = list(reader)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, csv.Error) as error:
         raise CorrectionError(f"{path}: cannot read corrections: {error}") from error
@@ -405,7 +410,9 @@ def _correction(row: object) -> Correction:
 
 def _place(row: dict) -> Place:
     """The target place a file row describes in full (a place that no longer exists is refused)."""
-    missing = [c for c in ("place_key", "place_name", "place_kind", "place_lat", "place_lon") if row.get(c) in (None, "")]
+    missing = [
+        c for c in ("place_key", "place_name", "place_kind", "place_lat", "place_lon") if row.get(c) in (None, "")
+    ]
     if missing:
         raise CorrectionError(f"the target place lacks {', '.join(missing)} (or say not_a_place)")
     kind = str(row["place_kind"])

@@ -70,8 +70,8 @@ BATCH = 200
 so 200 at a time keep storing near 0.4 ms an article (50: 1.7 ms); an interrupted run parses at
 most that many again next time."""
 ARTICLE_COLUMNS = (
-    "id", "source", "title", "date", "date_estimated", "url", "outlet", "author", "language", "encoding", "note", "mapped",
-    "text", "content_hash", "ingested_at",
+    "id", "source", "title", "date", "date_estimated", "url", "outlet", "author", "language", "encoding", "note",
+    "mapped", "text", "content_hash", "ingested_at",
 )  # fmt: skip
 SOURCE_COLUMNS = ("source_id", "article_id", "source", "added_at")
 MENTION_COLUMNS = (
@@ -310,7 +310,9 @@ class Store:
         stored = _stored_versions(db, [item.article.id for item in chunk])
         hashes = [item.article.content_hash for item in chunk]
         owners = dict(
-            db.execute("SELECT content_hash, id FROM articles WHERE list_contains(?, content_hash)", [hashes]).fetchall()
+            db.execute(
+                "SELECT content_hash, id FROM articles WHERE list_contains(?, content_hash)", [hashes]
+            ).fetchall()
         )
         batch = _Batch()
         outcome: list[tuple[str, str, str | None]] = []
@@ -425,9 +427,7 @@ class Store:
     @staticmethod
     def _rekey(db: duckdb.DuckDBPyConnection, old: str, new: str) -> None:
         """Give a stored article (and its mentions and index rows) a new id, in the open transaction."""
-        db.execute(
-            "INSERT INTO articles SELECT ? AS id, * EXCLUDE (id) FROM articles WHERE id = ?", [new, old]
-        )
+        db.execute("INSERT INTO articles SELECT ? AS id, * EXCLUDE (id) FROM articles WHERE id = ?", [new, old])
         db.execute("UPDATE mentions SET article_id = ? WHERE article_id = ?", [new, old])
         db.execute("UPDATE article_terms SET article_id = ? WHERE article_id = ?", [new, old])
         db.execute("DELETE FROM place_articles WHERE article_id = ?", [old])

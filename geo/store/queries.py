@@ -129,7 +129,8 @@ class StoreReader:
                 query = f"SELECT date, sum(mapped) FROM articles WHERE {sql} GROUP BY date ORDER BY date"
             else:
                 where, params = _where(every_date)
-                query = f"SELECT date, sum({_mentions_at(every_date)}) FROM place_articles pa WHERE {where} GROUP BY date ORDER BY date"
+                total = _mentions_at(every_date)
+                query = f"SELECT date, sum({total}) FROM place_articles pa WHERE {where} GROUP BY date ORDER BY date"
             rows = db.execute(query, params).fetchall()
         frame = pd.DataFrame(rows, columns=[DATE, MENTIONS])
         frame[DATE] = pd.to_datetime(frame[DATE])
@@ -308,7 +309,9 @@ def _article_count(db: duckdb.DuckDBPyConnection, filters: Filters) -> int:
         sql, params = _article_filter(filters)
         return int(db.execute(f"SELECT count(*) FROM articles WHERE {sql}", params).fetchone()[0])
     where, params = _where(filters)
-    return int(db.execute(f"SELECT count(DISTINCT article_id) FROM place_articles pa WHERE {where}", params).fetchone()[0])
+    return int(
+        db.execute(f"SELECT count(DISTINCT article_id) FROM place_articles pa WHERE {where}", params).fetchone()[0]
+    )
 
 
 def _dates(filters: Filters, column: str) -> tuple[str, list]:

@@ -42,7 +42,17 @@ from geo.chunks import chunked
 from geo.errors import StoreTooNew
 from geo.store.terms import term_hashes, terms
 
-__all__ = ["MAPPED_OF", "NEXT_GENERATION", "PLACE_ARTICLES_OF", "SCHEMA_VERSION", "SCORE_STEPS", "create_or_migrate", "insert_terms", "migrated_id", "score_step"]
+__all__ = [
+    "MAPPED_OF",
+    "NEXT_GENERATION",
+    "PLACE_ARTICLES_OF",
+    "SCHEMA_VERSION",
+    "SCORE_STEPS",
+    "create_or_migrate",
+    "insert_terms",
+    "migrated_id",
+    "score_step",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +187,9 @@ def create_or_migrate(db: duckdb.DuckDBPyConnection, *, on_message: Callable[[st
     if version == SCHEMA_VERSION:
         return
     if version > SCHEMA_VERSION:
-        raise StoreTooNew(f"the store was written by a newer Dateline (schema {version}; this one reads {SCHEMA_VERSION})")
+        raise StoreTooNew(
+            f"the store was written by a newer Dateline (schema {version}; this one reads {SCHEMA_VERSION})"
+        )
     db.execute("BEGIN TRANSACTION")
     try:
         if version == 1:
