@@ -107,6 +107,13 @@ WAIT_SECONDS = 30.0
 """How long to wait for another process to let go of the store file."""
 RETRY_SECONDS = 0.05
 """How often to try again meanwhile: short next to a connection's lifetime, long enough not to spin."""
+CLOSING_RACE = (
+    "Can't open a connection to same database file with a different configuration",
+    "Unique file handle conflict",
+)
+"""What DuckDB raises when this process opens the file while its previous database instance is
+still being torn down (its last connection closed, or collected, on another thread): the file
+is free a moment later, so these are tried again like a lock held by another process."""
 
 
 _LOCKS: dict[Path, threading.RLock] = {}
@@ -280,8 +287,9 @@ class Store:
         while True:
             try:
                 return duckdb.connect(str(self.path))
-            except duckdb.IOException as error:
-                if "lock" not in str(error).lower():
+            except duckdb.Error as error:
+                closing = any(message in str(error) for message in CLOSING_RACE)
+                if not closing and not (isinstance(error, duckdb.IOException) and "lock" in str(error).lower()):
                     raise
                 if time.monotonic() >= deadline:
                     raise StoreBusy(
