@@ -3,6 +3,7 @@ and a real store holding the seed articles."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,16 @@ from geo.parsing.pipeline import Geoparser
 from geo.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def main_module_kept():
+    """Streamlit's AppTest runs dashboard.py as ``__main__`` and leaves it in ``sys.modules``; a
+    later test that spawns processes (Dask's nannies) would then run the dashboard in every child,
+    which fails there. Each test gets the real ``__main__`` back."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="session")
