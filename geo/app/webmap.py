@@ -161,10 +161,11 @@ def marker_rows(places: pd.DataFrame) -> list[list]:
 
 def cell_rows(gathered: pd.DataFrame) -> list[list]:
     """Data rows for the marker callback, one per cell of gathered places (grey, dashed)."""
+    columns = zip(gathered[LAT], gathered[LON], gathered[MENTIONS], gathered[PLACES_IN_CELL], gathered[PLACE])
     return [
-        [float(cell[LAT]), float(cell[LON]), radius(int(cell[MENTIONS])), CELL_COLOUR,
-         f"{int(cell[PLACES_IN_CELL])} smaller places around {cell[PLACE]} — {int(cell[MENTIONS])} mentions", 0, 1]
-        for _, cell in gathered.iterrows()
+        [float(lat), float(lon), radius(int(count)), CELL_COLOUR,
+         f"{int(places)} smaller places around {name} — {int(count)} mentions", 0, 1]
+        for lat, lon, count, places, name in columns
     ]  # fmt: skip
 
 

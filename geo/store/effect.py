@@ -45,10 +45,10 @@ def apply_in_transaction(db: duckdb.DuckDBPyConnection, article_ids: list[str], 
     if not article_ids:
         return
     corrected = db.execute("SELECT count(*) FROM corrections").fetchone()[0] > 0
-    if not fresh:
+    if not fresh:  # only corrected mentions differ from the parser's answer; updating the rest is slow
         db.execute(
             "UPDATE mentions SET place_key = parsed_place_key, score = parsed_score, match = parsed_match"
-            " WHERE list_contains(?, article_id)",
+            f" WHERE match = '{Match.CORRECTED}' AND list_contains(?, article_id)",
             [article_ids],
         )
     if corrected:
