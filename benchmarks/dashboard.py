@@ -46,6 +46,7 @@ from pipeline import _MemorySampler  # noqa: E402
 
 from gazetteer import Gazetteer, Place  # noqa: E402
 from geo.app import view, webmap  # noqa: E402
+from geo.app.widgets.data import KEEP_OPEN_SECONDS  # noqa: E402
 from geo.records import Article, Mention, ParsedArticle, content_hash  # noqa: E402
 from geo.store.database import Store, place_key  # noqa: E402
 from geo.store.queries import Filters, StoreReader  # noqa: E402
@@ -239,7 +240,7 @@ def script_figures(size: str, db: Path, runs: int) -> None:
     from streamlit.testing.v1 import AppTest
 
     os.environ["DATELINE_DB"] = str(db)
-    reader = StoreReader(Store(db))
+    reader = StoreReader(Store(db, keep_open=KEEP_OPEN_SECONDS))  # as the dashboard holds it
     overview = reader.overview()
     windows = _windows((overview.first_date, overview.last_date), runs)
 
@@ -297,7 +298,7 @@ def correction_times(db: Path, reader: StoreReader, places, runs: int) -> tuple[
     corrected names are the view's most-mentioned places, each sent to the next one's place."""
     from geo.store.corrections import Corrections
 
-    corrections = Corrections(Store(db))
+    corrections = Corrections(Store(db, keep_open=KEEP_OPEN_SECONDS))
     ranked = places.sort_values("mentions", ascending=False).head(runs + 1)
     targets = {row.place: row.place_key for row in ranked.itertuples()}
     with Gazetteer.open() as gazetteer:
