@@ -33,12 +33,17 @@ def store(tmp_path, seed_store, monkeypatch) -> Path:
     return path
 
 
-@pytest.fixture()
-def app(store) -> AppTest:
+def _started() -> AppTest:
+    """The app run once on the store in $DATELINE_DB, without an exception."""
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+@pytest.fixture()
+def app(store) -> AppTest:
+    return _started()
 
 
 def _summary(at: AppTest) -> str:
@@ -231,10 +236,7 @@ def small(tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture()
 def small_app(small) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return _started()
 
 
 def test_an_outlet_filter(small_app):

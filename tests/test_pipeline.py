@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from parsing_support import parsed_mentions
 
 from gazetteer import APPROXIMATE, Match
 from geo.errors import ModelMissing
 from geo.input.read import read_articles
 from geo.parsing.nlp import MODEL_ENV, load_ner
-from geo.parsing.pipeline import Geoparser, Options, parse_batch
-from geo.records import Article, Mention
+from geo.parsing.pipeline import Geoparser
 
 SEED_PLACES = {
     "000_04ec2b7c7e823c78": {
@@ -68,17 +68,8 @@ def _seed(article_id: str) -> str:
     return article_id.removeprefix("seeds/").removesuffix(".txt")
 
 
-def _article(text: str) -> Article:
-    return Article("t", "t.txt", text, None, None, False, None, None, "h")
-
-
-def _mentions(geoparser: Geoparser, text: str, **options) -> tuple[Mention, ...]:
-    [parsed] = parse_batch([_article(text)], geoparser.nlp, geoparser.gazetteer, Options(**options))
-    return parsed.mentions
-
-
 def _resolved(geoparser: Geoparser, text: str, **options) -> dict[str, tuple]:
-    mentions = _mentions(geoparser, text, **options)
+    mentions = parsed_mentions(geoparser, text, **options)
     return {m.text: (m.place.name, m.place.kind, m.place.country_code, m.place.admin1) for m in mentions}
 
 
@@ -170,9 +161,9 @@ def test_a_lower_case_adjective_is_not_a_title(geoparser):
 
 def test_names_inside_organisations_are_flagged_not_mapped(geoparser):
     text = "Oleh Synehubov, head of the Kharkiv Regional State Administration, spoke to Russia Today in Kharkiv."
-    mapped = _mentions(geoparser, text)
+    mapped = parsed_mentions(geoparser, text)
     assert [(m.text, m.start, m.nested) for m in mapped] == [("Kharkiv", text.rindex("Kharkiv"), False)]
-    everything = {(m.text, m.start): m for m in _mentions(geoparser, text, all_toponyms=True)}
+    everything = {(m.text, m.start): m for m in parsed_mentions(geoparser, text, all_toponyms=True)}
     assert everything[("Kharkiv", text.index("Kharkiv"))].nested
     assert everything[("Russia", text.index("Russia"))].nested
     assert not everything[("Kharkiv", text.rindex("Kharkiv"))].nested
@@ -185,7 +176,7 @@ def test_demonyms_only_in_all_toponyms_mode(geoparser):
     everything = _resolved(geoparser, text, all_toponyms=True)
     assert everything["Ukrainian"][:2] == ("Ukraine", "country")
     assert everything["Russian"][:2] == ("Russia", "country")
-    demonyms = [m for m in _mentions(geoparser, text, all_toponyms=True) if m.demonym]
+    demonyms = [m for m in parsed_mentions(geoparser, text, all_toponyms=True) if m.demonym]
     assert {m.match for m in demonyms} == {Match.DEMONYM}
 
 

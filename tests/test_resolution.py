@@ -4,26 +4,18 @@ these tests (none from the gold corpora)."""
 from __future__ import annotations
 
 import pytest
+from parsing_support import parsed_mentions, text_article
 
 from gazetteer import APPROXIMATE
 from geo.contract import article_json
-from geo.parsing.pipeline import Geoparser, Options, parse_batch
+from geo.parsing.pipeline import Geoparser
 from geo.parsing.resolve import resolve
 from geo.parsing.toponym import Evidence, Toponym
-from geo.records import Article, Mention, ParsedArticle
-
-
-def _article(text: str) -> Article:
-    return Article("t", "t.txt", text, None, None, False, None, None, "h")
-
-
-def _mentions(geoparser: Geoparser, text: str, **options) -> tuple[Mention, ...]:
-    [parsed] = parse_batch([_article(text)], geoparser.nlp, geoparser.gazetteer, Options(**options))
-    return parsed.mentions
+from geo.records import Mention, ParsedArticle
 
 
 def _places(geoparser: Geoparser, text: str, **options) -> dict[str, Mention]:
-    return {m.text: m for m in _mentions(geoparser, text, **options)}
+    return {m.text: m for m in parsed_mentions(geoparser, text, **options)}
 
 
 def _toponyms(text: str, *names: str, evidence: Evidence = Evidence.PLACE_ENTITY) -> list[Toponym]:
@@ -81,7 +73,7 @@ def test_names_with_no_good_entry_are_unresolved(gazetteer):
 def test_unresolved_names_are_null_places_in_the_contract():
     text = "Herders crossed Bengal before the rains."
     unresolved = Mention("Bengal", 16, 22, 0.0, None, None, 0, len(text))
-    [mention] = article_json(ParsedArticle(_article(text), (unresolved,)))["mentions"]
+    [mention] = article_json(ParsedArticle(text_article(text), (unresolved,)))["mentions"]
     assert (mention["text"], mention["place"], mention["match"], mention["score"]) == ("Bengal", None, None, 0.0)
 
 
