@@ -43,6 +43,7 @@ from benchmarks.pipeline import (  # noqa: E402
     _machine_busy_seconds,
     _median,
     build_corpus,
+    release_corpus,
 )
 
 POOL_PROCESSES = 2
@@ -233,10 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             args.json.write_text(json.dumps(results, indent=2))
     finally:
-        if own_corpus and not args.keep_corpus:
-            shutil.rmtree(corpus, ignore_errors=True)
-        elif own_corpus:
-            print(f"corpus kept in {corpus} (reuse with --corpus)")
+        release_corpus(corpus, own=own_corpus, keep=args.keep_corpus)
     return 0
 
 

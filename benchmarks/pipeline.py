@@ -711,6 +711,14 @@ def _busy(run: dict) -> float:
     return (run["cpu_self"] + run["cpu_children"]) / run["wall"]
 
 
+def release_corpus(corpus: Path, *, own: bool, keep: bool) -> None:
+    """Remove a corpus this run built, unless asked to keep it (then say where it is)."""
+    if own and not keep:
+        shutil.rmtree(corpus, ignore_errors=True)
+    elif own:
+        print(f"corpus kept in {corpus} (reuse with --corpus)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -792,10 +800,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             args.json.write_text(json.dumps(raw, indent=2, default=str))
     finally:
-        if own_corpus and not args.keep_corpus:
-            shutil.rmtree(corpus, ignore_errors=True)
-        elif own_corpus:
-            print(f"corpus kept in {corpus} (reuse with --corpus)")
+        release_corpus(corpus, own=own_corpus, keep=args.keep_corpus)
     return 0
 
 
