@@ -27,10 +27,10 @@ def prepare(seeds: Path, root: Path) -> None:
     build_gazetteer = not default_path().exists()
     unpack = not is_current(data.static_dir())
     fill = data.overview(data.store_path(), data.version()).articles == 0 and seeds.is_dir()
+    slot = st.empty()  # in every run, so the elements after it keep their place and the map is not rebuilt
     if not (build_gazetteer or unpack or fill):
         data.basemap()
         return
-    slot = st.empty()
     with slot.container(), st.status("Getting Dateline ready: this first start takes a minute", expanded=True):
         if build_gazetteer:
             st.write("Building the gazetteer from the installed place lists (once, about half a minute)…")
