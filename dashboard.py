@@ -114,10 +114,11 @@ def main() -> None:
 
     mentions = int(places[MENTIONS].sum()) if not places.empty else 0
     st.caption(view.summary(len(places), mentions, articles, stored.undated_articles))
-    if window is not None:
-        dates.day_banner(window, articles)
-    if places.empty:
-        nothing_in_view(filters, bounds)
+    with st.container():  # what comes and goes above the map, in one slot: the map below keeps its place
+        if window is not None:
+            dates.day_banner(window, articles)
+        if places.empty:
+            nothing_in_view(filters, bounds)
 
     if "opened_on" not in st.session_state:
         st.session_state.opened_on = webmap.initial_view(data.in_view(path, generation, Filters())[0])

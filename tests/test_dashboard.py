@@ -228,6 +228,16 @@ def test_a_day_shows_in_words_and_says_when_it_has_no_articles(app):
     assert days == ["<div class='day'>Saturday 26 February 2022 </div>"]
 
 
+def test_the_map_keeps_its_place_whatever_shows_above_it(app):
+    """Streamlit rebuilds an element whose place in the page changes: the map would reload and flicker."""
+    where = _map_position(app)
+    app.slider(key="dates").set_value((dt.date(2022, 3, 1), dt.date(2022, 3, 1))).run()  # a day, and nothing
+    assert "Nothing matches" in app.info[0].value and _map_position(app) == where
+    app.slider(key="dates").set_value((dt.date(2022, 2, 26), dt.date(2022, 3, 17))).run()
+    app.button(key="play").click().run()  # playing shows the day in large type
+    assert any("class='day'" in m.value for m in app.markdown) and _map_position(app) == where
+
+
 def test_a_search_with_no_result_says_so_and_clears(app):
     before = _summary(app)
     app.sidebar.text_input(key="q").set_value("zzyzx-nowhere").run()
