@@ -442,7 +442,8 @@ def _map_interactions(size: str, page, runs: int) -> None:
             return best ? [best.getLatLng().lat, best.getLatLng().lng] : [50.45, 30.52]; }"""
     )
     frame.evaluate(JS_SET_VIEW, [biggest[0], biggest[1], 8])
-    names = [t.split(" — ")[0] for t in bs.shown_markers(page, in_view=True)]
+    shown = bs.shown_markers(page, in_view=True)
+    names = [t.split(" — ")[0] for t in shown if " smaller places around " not in t]  # places, not cells
     unique = [n for n in dict.fromkeys(names) if names.count(n) == 1][:runs]
     clicks = []
     for name in unique:
