@@ -3,6 +3,8 @@ and a real store holding the seed articles."""
 
 from __future__ import annotations
 
+import atexit
+import os
 import sys
 from pathlib import Path
 
@@ -45,3 +47,21 @@ def seed_store(tmp_path_factory, geoparser) -> Path:
     assert not problems
     Store(path).ingest(geoparser.parse(articles))
     return path
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Leave with pytest's verdict before the interpreter is torn down.
+
+    DuckDB can abort the process while Python finalises ("terminate called after throwing an
+    instance of ''", exit 134: duckdb/duckdb#13904, a DuckDB thread asking for the interpreter
+    while it shuts down). It struck after every test had passed, in about one run of three of
+    test_dashboard.py alone; the verdict must be the tests', not the teardown's. Registered last,
+    this runs first among the exit handlers, after pytest has printed its summary.
+    """
+
+    def leave() -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(int(exitstatus))
+
+    atexit.register(leave)
