@@ -109,7 +109,7 @@ def main() -> None:
         sidebar.exports(filters)
 
     selection.from_url(places)
-    selection.table_ticked(places, selection.table_key(filters))
+    selection.table_ticked(tables.listed(places), selection.table_key(filters))
     selection.map_clicked(places, st.session_state.get("map"))
 
     mentions = int(places[MENTIONS].sum()) if not places.empty else 0
@@ -136,15 +136,22 @@ def main() -> None:
     with panel_column:
         panel.sentences(places, filters, mapview.MAP_HEIGHT + dates.TIMELINE_HEIGHT, selection.take_scroll())
 
-    places_tab, articles_tab, corrections_tab = st.tabs(["Places", "Articles", "Corrections"])
-    with places_tab:
-        tables.places_table(places, filters)
-    with articles_tab:
-        tables.articles_table(stored)
-    with corrections_tab:
-        corrections.listed()
-        st.subheader("Names placed nowhere")
-        corrections.unresolved()
+    # Only the open tab's content runs and reaches the browser: every table drawn costs each new
+    # visitor's page time before the map shows.
+    places_tab, articles_tab, corrections_tab = st.tabs(
+        ["Places", "Articles", "Corrections"], key="tab", on_change="rerun", bind="query-params"
+    )
+    if places_tab.open:
+        with places_tab:
+            tables.places_table(places, filters)
+    if articles_tab.open:
+        with articles_tab:
+            tables.articles_table(stored)
+    if corrections_tab.open:
+        with corrections_tab:
+            corrections.listed()
+            st.subheader("Names placed nowhere")
+            corrections.unresolved()
 
     if "article" in st.session_state:
         article.show(*st.session_state.pop("article"))

@@ -272,8 +272,21 @@ def test_an_outlet_filter(small_app):
     assert _summary(small_app).startswith("2 places · 2 mentions · 1 article")
 
 
+def _open_tab(at: AppTest, label: str) -> None:
+    """Switch tabs as a click does (only the open tab's content runs)."""
+    at.session_state["tab"] = label
+    at.run()
+
+
+def test_only_the_open_tab_is_drawn(small_app):
+    assert len(small_app.dataframe) == 1 and "place_key" not in str(small_app.dataframe[0].value.columns)
+    _open_tab(small_app, "Articles")
+    assert len(small_app.dataframe) == 1 and "title" in small_app.dataframe[0].value.columns
+
+
 def test_the_articles_view_lists_stored_articles(small_app):
-    articles = small_app.dataframe[1].value
+    _open_tab(small_app, "Articles")
+    articles = small_app.dataframe[0].value
     assert list(articles["title"]) == ["Later", "Jokes", "Kyiv story", "<b>Undated</b>"]
     assert "Showing 4 stored articles" in " ".join(c.value for c in small_app.caption)
 
@@ -298,6 +311,7 @@ def test_wrong_place_moves_a_name_in_every_article_and_undo_moves_it_back(small,
     _choose(small_app, "Lviv · city")
     small_app.button(key="choose_use").click().run()
     assert not small_app.exception
+    _open_tab(small_app, "Corrections")
     places = StoreReader(Store(small)).places(Filters()).set_index("place_key")
     assert places.loc[LVIV, "mentions"] == 2 and places.loc[KYIV, "mentions"] == 1  # "Kiev" is another name
     listed = [m.value for m in small_app.markdown if "“Kyiv”: Kyiv →" in m.value]
@@ -323,12 +337,14 @@ def test_not_a_place_takes_a_name_off_the_map(small, small_app):
     small_app.session_state["choose"] = _request("Black Sea", "a3", BLACK_SEA, "Black Sea", (44.0, 35.0))
     small_app.run()
     small_app.button(key="choose_none").click().run()
+    _open_tab(small_app, "Corrections")
     assert BLACK_SEA not in set(StoreReader(Store(small)).places(Filters())["place_key"])
     assert _summary(small_app).startswith("3 places · 5 mentions")
     assert any("→ <b>(not a place)</b>" in m.value for m in small_app.markdown)
 
 
 def test_names_placed_nowhere_are_listed_with_a_way_to_place_them(small_app):
+    _open_tab(small_app, "Corrections")
     listed = [m.value for m in small_app.markdown if "“Atlantis”" in m.value]
     assert listed == ["“Atlantis” · 1 mention in 1 article"]
     small_app.button(key="place-0").click().run()
