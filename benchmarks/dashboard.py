@@ -16,7 +16,8 @@ Figures (each the median of ``--runs`` runs; the machine is shared, so look at t
     asks the server for); a search; a CSV export; a correction of a name in every article, to
     the map's places and layer drawn again (and its undo);
   * browser (the tests' headless Chromium): cold server start to first marker, warm server
-    to first marker in a new browser context, slider key press to the caption changing;
+    to first marker in a new browser context (baseline: ``bare_map_app.py``, a page of only the
+    same map, what Streamlit and streamlit-folium cost alone), slider key press to the caption changing;
   * at the largest size: drawn clusters, pan, zoom, and a marker click to its panel;
   * the Streamlit server's peak memory over the warm visits;
   * first start on an empty store: time to first marker, and whether a progress indicator showed.
@@ -357,6 +358,7 @@ def browser_figures(size: str, db: Path, runs: int, browser, workdir: Path, larg
     line("browser: cold server start -> first marker", size, cold,
          baseline=f"server healthy after {median(cold_health):.2f} s")  # fmt: skip
 
+    bare = _bare_map_first_marker(db, runs, browser, workdir, size)
     server = bs.Server(bs.copy_store(db, workdir / f"warm-{size}.duckdb"), workdir / f"warm-{size}.log")
     with server, _MemorySampler(interval=1.0, pss_every=2, root=server.process.pid) as memory:
         context = browser.new_context(viewport=bs.VIEWPORT)
@@ -373,7 +375,8 @@ def browser_figures(size: str, db: Path, runs: int, browser, workdir: Path, larg
             context.close()
         line("browser: warm server, new visitor -> first marker", size, warm,
              target=f"<= {TARGETS['warm_first_marker_s']} s",
-             baseline=f"app connected after {median(connected):.2f} s")  # fmt: skip
+             baseline=f"app connected after {median(connected):.2f} s; a page of only the same map "
+                      f"{median(bare):.2f} s")  # fmt: skip
 
         if largest:
             context = browser.new_context(viewport=bs.VIEWPORT)
@@ -394,6 +397,30 @@ def browser_figures(size: str, db: Path, runs: int, browser, workdir: Path, larg
         context.close()
     line("server: peak memory (RSS) over the warm visits", size, [memory.peak_rss_mb], unit="MB",
          target=f"<= {TARGETS['server_memory_mb']} MB", baseline=f"peak PSS {memory.peak_pss_mb:.0f} MB")  # fmt: skip
+
+
+def _bare_map_first_marker(db: Path, runs: int, browser, workdir: Path, size: str) -> list[float]:
+    """Warm server, new visitor to first marker for ``bare_map_app.py``: Streamlit and the map alone."""
+    folder = workdir / "bare"
+    folder.mkdir(exist_ok=True)
+    shutil.copy(Path(__file__).with_name("bare_map_app.py"), folder / "app.py")
+    if not (folder / "static").exists():
+        (folder / "static").symlink_to(ROOT / "static", target_is_directory=True)
+    server = bs.Server(
+        bs.copy_store(db, workdir / f"bare-{size}.duckdb"), workdir / f"bare-{size}.log",
+        script=folder / "app.py", extra_env={"PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    times = []
+    with server:
+        for run in range(runs + 1):  # the first visit warms the server's caches
+            context = browser.new_context(viewport=bs.VIEWPORT)
+            try:
+                opened = bs.open_app(context.new_page(), server.url, timeout=180, marker=bs.MARKER_OR_CLUSTER)
+            finally:
+                context.close()
+            if run:
+                times.append(opened["first_marker_s"])
+    return times
 
 
 def _slider_presses(page, runs: int) -> tuple[list[float], list[float]]:

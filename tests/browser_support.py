@@ -133,10 +133,19 @@ def eventually(probe: Callable[[], Any], *, timeout: float = 20.0, interval: flo
 
 
 class Server:
-    """``streamlit run dashboard.py`` on a free port, on the store file given, in its own process group."""
+    """``streamlit run dashboard.py`` (or another app ``script``) on a free port, on the store file
+    given, in its own process group, from the project folder (its ``.streamlit/config.toml``)."""
 
-    def __init__(self, db: Path, log: Path, *, port: int | None = None, extra_env: dict[str, str] | None = None):
-        self.db, self.log_path = Path(db), Path(log)
+    def __init__(
+        self,
+        db: Path,
+        log: Path,
+        *,
+        port: int | None = None,
+        extra_env: dict[str, str] | None = None,
+        script: Path = ROOT / "dashboard.py",
+    ):
+        self.db, self.log_path, self.script = Path(db), Path(log), Path(script)
         self.port = port or free_port()
         self.url = f"http://localhost:{self.port}"
         self.extra_env = extra_env or {}
@@ -148,7 +157,7 @@ class Server:
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "streamlit", "run", "dashboard.py",
+                sys.executable, "-m", "streamlit", "run", str(self.script),
                 "--server.headless", "true", "--server.port", str(self.port),
                 "--global.e2eTest", "true", "--server.fileWatcherType", "none",
                 "--browser.gatherUsageStats", "false",
