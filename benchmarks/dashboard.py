@@ -361,18 +361,9 @@ def browser_figures(size: str, db: Path, runs: int, browser, workdir: Path, larg
     bare = _bare_map_first_marker(db, runs, browser, workdir, size)
     server = bs.Server(bs.copy_store(db, workdir / f"warm-{size}.duckdb"), workdir / f"warm-{size}.log")
     with server, _MemorySampler(interval=1.0, pss_every=2, root=server.process.pid) as memory:
-        context = browser.new_context(viewport=bs.VIEWPORT)
-        page = context.new_page()
-        bs.open_app(page, server.url, timeout=180, marker=marker)  # warms the server's caches
-        context.close()
-        warm, connected = [], []
-        for _ in range(runs):
-            context = browser.new_context(viewport=bs.VIEWPORT)
-            page = context.new_page()
-            times = bs.open_app(page, server.url, timeout=180, marker=marker)
-            warm.append(times["first_marker_s"])
-            connected.append(times["connected_s"])
-            context.close()
+        visits = _new_visitors(server, browser, runs)
+        warm = [times["first_marker_s"] for times in visits]
+        connected = [times["connected_s"] for times in visits]
         line("browser: warm server, new visitor -> first marker", size, warm,
              target=f"<= {TARGETS['warm_first_marker_s']} s",
              baseline=f"app connected after {median(connected):.2f} s; a page of only the same map "
@@ -410,17 +401,23 @@ def _bare_map_first_marker(db: Path, runs: int, browser, workdir: Path, size: st
         bs.copy_store(db, workdir / f"bare-{size}.duckdb"), workdir / f"bare-{size}.log",
         script=folder / "app.py", extra_env={"PYTHONPATH": str(ROOT)},
     )  # fmt: skip
-    times = []
     with server:
-        for run in range(runs + 1):  # the first visit warms the server's caches
-            context = browser.new_context(viewport=bs.VIEWPORT)
-            try:
-                opened = bs.open_app(context.new_page(), server.url, timeout=180, marker=bs.MARKER_OR_CLUSTER)
-            finally:
-                context.close()
-            if run:
-                times.append(opened["first_marker_s"])
-    return times
+        return [times["first_marker_s"] for times in _new_visitors(server, browser, runs)]
+
+
+def _new_visitors(server: bs.Server, browser, runs: int) -> list[dict[str, float]]:
+    """``runs`` visits in fresh browser contexts, after one that warms the server's caches: each
+    visit's seconds to the app connected and to the first marker (``bs.open_app``)."""
+    visits = []
+    for run in range(runs + 1):
+        context = browser.new_context(viewport=bs.VIEWPORT)
+        try:
+            times = bs.open_app(context.new_page(), server.url, timeout=180, marker=bs.MARKER_OR_CLUSTER)
+        finally:
+            context.close()
+        if run:
+            visits.append(times)
+    return visits
 
 
 def _slider_presses(page, runs: int) -> tuple[list[float], list[float]]:
@@ -470,7 +467,7 @@ def _map_interactions(size: str, page, runs: int) -> None:
     )
     frame.evaluate(JS_SET_VIEW, [biggest[0], biggest[1], 8])
     shown = bs.shown_markers(page, in_view=True)
-    names = [t.split(" — ")[0] for t in shown if " smaller places around " not in t]  # places, not cells
+    names = [t.split(" — ")[0] for t in shown if webmap.CELL_WORDS not in t]  # places, not cells
     unique = [n for n in dict.fromkeys(names) if names.count(n) == 1][:runs]
     clicks = []
     for name in unique:

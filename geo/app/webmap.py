@@ -33,6 +33,8 @@ KIND_COLOURS = {
 }
 CELL_COLOUR = "#757575"
 """Markers that gather several smaller places: grey and dashed, no kind's colour."""
+CELL_WORDS = "smaller places around"
+"""What a cell's tooltip says between its count of places and its largest place's name."""
 CLUSTER_COLOUR = "#263238"
 """Cluster icons (``leaflet.MAP_STYLE``): near-black, no kind's colour."""
 SELECTED_COLOUR = "#111111"
@@ -164,7 +166,7 @@ def cell_rows(gathered: pd.DataFrame) -> list[list]:
     columns = zip(gathered[LAT], gathered[LON], gathered[MENTIONS], gathered[PLACES_IN_CELL], gathered[PLACE])
     return [
         [float(lat), float(lon), radius(int(count)), CELL_COLOUR,
-         f"{int(places)} smaller places around {name} — {int(count)} mentions", 0, 1]
+         f"{int(places)} {CELL_WORDS} {name} — {int(count)} mentions", 0, 1]
         for lat, lon, count, places, name in columns
     ]  # fmt: skip
 
