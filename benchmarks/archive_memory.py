@@ -1,17 +1,22 @@
 """Peak memory of reading archives of growing size: it should stay flat (members are streamed).
 
-    python benchmarks/archive_memory.py [--sizes 200,800] [--formats zip,tar.gz,jsonl]
+    python benchmarks/archive_memory.py [--sizes 200,800] [--formats zip,tar,tar.gz,warc.gz,jsonl] [--stored]
 
 For each size (MB of archive on disk) and format, writes a temporary archive of generated news-like
-articles (words drawn at random, so it hardly compresses), then reads it in a fresh subprocess with
-``geo.input.read.read_inputs`` (every article read, cleaned and dated, then dropped) and prints the
-subprocess's peak RSS and its time. A flat peak across sizes means memory does not grow with the archive.
+articles (words drawn at random; WARC records hold them as small web pages), then reads it in a
+fresh subprocess with ``geo.input.read.read_inputs`` (every article read, cleaned and dated, then
+dropped) and prints the subprocess's peak RSS and its time. A flat peak across sizes means memory
+does not grow with the archive. ``--stored`` writes zip members uncompressed: the most members a
+given size of zip can hold without a day of reading (the zip's directory is read whole on opening).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import gzip
 import io
+import itertools
 import json
 import random
 import resource
@@ -29,6 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 ARTICLE_WORDS = 600
 """Words an article: a long news story."""
+BATCH = 200
+"""Articles written between two checks of the archive's size."""
 _WORDS = (
     "shelling continued near the city overnight officials said residents sheltered in basements while "
     "trains left for the west and volunteers handed out food the mayor reported damage to homes schools "
@@ -38,38 +45,79 @@ _WORDS = (
 _PLACES = ("Kyiv", "Kharkiv", "Odesa", "Lviv", "Dnipro", "Mykolaiv", "Sumy", "Poltava", "Chernihiv", "Kherson")
 
 
+BODIES = 1000
+"""Distinct article bodies drawn once and reused (articles differ in title, date and body drawn)."""
+
+
+@functools.cache
+def _bodies() -> tuple[str, ...]:
+    rng = random.Random(0)
+    bodies = []
+    for _ in range(BODIES):
+        words = [rng.choice(_PLACES) if rng.random() < 0.03 else rng.choice(_WORDS) for _ in range(ARTICLE_WORDS)]
+        sentences = [" ".join(words[i : i + 20]).capitalize() + "." for i in range(0, len(words), 20)]
+        bodies.append("\n\n".join(" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)))
+    return tuple(bodies)
+
+
 def _article(rng: random.Random, number: int) -> str:
-    words = [rng.choice(_PLACES) if rng.random() < 0.03 else rng.choice(_WORDS) for _ in range(ARTICLE_WORDS)]
-    sentences = [" ".join(words[i : i + 20]).capitalize() + "." for i in range(0, len(words), 20)]
-    body = "\n\n".join(" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3))
+    body = rng.choice(_bodies())
     return f"Report {number} from {rng.choice(_PLACES)}\n\nPublished: 2022-03-{number % 28 + 1:02d}\n\n{body}\n"
 
 
-def build(folder: Path, megabytes: int, fmt: str) -> Path:
-    """An archive of about `megabytes` MB on disk in `folder`."""
+def _page(text: str, number: int) -> bytes:
+    """`text` as a small saved news page."""
+    title, _, body = text.partition("\n\n")
+    paragraphs = "".join(f"<p>{part}</p>" for part in body.split("\n\n"))
+    return (
+        f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{paragraphs}</article>"
+        f"</body></html>"
+    ).encode("utf-8")
+
+
+def _warc_record(number: int, page: bytes) -> bytes:
+    """One WARC response record holding `page` (the shape a crawler writes)."""
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + page
+    headers = (
+        "WARC/1.0\r\nWARC-Type: response\r\n"
+        f"WARC-Target-URI: https://news.example/{number}.html\r\n"
+        f"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-{number:012d}>\r\n"
+        "WARC-Date: 2022-03-01T00:00:00Z\r\nContent-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {len(http)}\r\n\r\n"
+    )
+    return headers.encode("ascii") + http + b"\r\n\r\n"
+
+
+def build(folder: Path, megabytes: int, fmt: str, stored: bool = False) -> Path:
+    """An archive of about `megabytes` MB on disk in `folder` (zip members uncompressed if `stored`)."""
     rng = random.Random(megabytes)
     target = megabytes * 1_000_000
     path = folder / f"corpus-{megabytes}.{fmt}"
-    number = 0
+    numbers = itertools.count(1)
     if fmt == "zip":
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        compression = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        with zipfile.ZipFile(path, "w", compression, compresslevel=None if stored else 1) as archive:
             while path.stat().st_size < target:
-                for _ in range(200):
-                    number += 1
+                for number in itertools.islice(numbers, BATCH):
                     archive.writestr(f"{number // 1000:04d}/{number}.txt", _article(rng, number))
-    elif fmt == "tar.gz":
-        with tarfile.open(path, "w:gz", compresslevel=1) as archive:
+    elif fmt in ("tar", "tar.gz"):
+        options = {"mode": "w:gz", "compresslevel": 1} if fmt == "tar.gz" else {"mode": "w"}
+        with tarfile.open(path, **options) as archive:
             while path.stat().st_size < target:
-                for _ in range(200):
-                    number += 1
+                for number in itertools.islice(numbers, BATCH):
                     data = _article(rng, number).encode("utf-8")
                     info = tarfile.TarInfo(f"{number // 1000:04d}/{number}.txt")
                     info.size = len(data)
                     archive.addfile(info, io.BytesIO(data))
+    elif fmt == "warc.gz":
+        with path.open("wb") as handle:
+            while handle.tell() < target:
+                for number in itertools.islice(numbers, BATCH):
+                    handle.write(gzip.compress(_warc_record(number, _page(_article(rng, number), number)), 1))
     else:
         with path.open("w", encoding="utf-8") as handle:
             while handle.tell() < target:
-                number += 1
+                number = next(numbers)
                 handle.write(json.dumps({"id": str(number), "text": _article(rng, number)}) + "\n")
     return path
 
@@ -91,7 +139,8 @@ def measure(path: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="200,800", help="archive sizes in MB, comma-separated")
-    parser.add_argument("--formats", default="zip,tar.gz", help="zip, tar.gz and/or jsonl")
+    parser.add_argument("--formats", default="zip,tar.gz", help="zip, tar, tar.gz, warc.gz and/or jsonl")
+    parser.add_argument("--stored", action="store_true", help="zip members uncompressed")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="dateline-archive-memory-"))
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -100,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         for fmt in args.formats.split(","):
             for megabytes in (int(size) for size in args.sizes.split(",")):
                 started = time.perf_counter()
-                path = build(folder, megabytes, fmt)
+                path = build(folder, megabytes, fmt, args.stored)
                 built = time.perf_counter() - started
                 result = measure(path)
                 print(
