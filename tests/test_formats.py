@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import json
 import logging
@@ -217,6 +218,27 @@ def test_a_tarball_is_streamed_member_by_member(tmp_path: Path) -> None:
     articles, problems = _read(tmp_path / "news.tar.gz", root=tmp_path)
     assert [a.id for a in articles] == [f"news.tar.gz/{m}" for m in EXPECTED_MEMBERS]
     assert [str(p) for p in problems] == [f"news.tar.gz/{p}" for p in EXPECTED_PROBLEMS]
+
+
+def _tarball_of_scans(path: Path, members: int) -> Path:
+    with tarfile.open(path, "w") as archive:
+        for number in range(members):
+            info = tarfile.TarInfo(f"scans/{number:05d}.pdf")
+            info.size = 3
+            archive.addfile(info, io.BytesIO(b"pdf"))
+    return path
+
+
+def test_a_tarballs_headers_are_not_kept_once_read(tmp_path: Path) -> None:
+    """Python's streamed tar reading keeps every header it has read (~0.6 kB each) unless told
+    otherwise: a tarball of half a million articles would hold ~300 MB of them by its end."""
+    path = _tarball_of_scans(tmp_path / "scans.tar", 2_000)
+    headers_alive = [
+        sum(isinstance(thing, tarfile.TarInfo) for thing in gc.get_objects())
+        for number, _ in enumerate(read_inputs([path], root=tmp_path))
+        if number % 500 == 499
+    ]
+    assert len(headers_alive) == 4 and max(headers_alive) <= 1, headers_alive
 
 
 def test_archive_members_meet_the_article_limit_and_archives_inside_archives_are_refused(tmp_path: Path) -> None:

@@ -59,7 +59,8 @@ def _tar(archive: Entry, handle: IO[bytes]) -> Iterator[Entry | InputProblem]:
     except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
         raise Unreadable(f"not a tar archive: {error}") from None
     with opened:
-        for info in opened:
+        while (info := opened.next()) is not None:
+            opened.members.clear()  # a streamed tarball still keeps every header read: memory would grow with it
             path = member_path(info.name)
             if not info.isfile() or _hidden(path):
                 continue
