@@ -171,6 +171,21 @@ def _rendered(layer) -> str:
     return fmap.get_root().render()
 
 
+def test_names_that_look_like_template_code_are_drawn_as_they_are():
+    """The map's rows reach the page once, as JSON data: never read again as a Jinja template (which
+    would run "{{ ... }}" in a name and fail on "{% ... %}")."""
+    names = ["{{ 6 * 7 }} Town", "{% raw %} Village", "{# note #} Hamlet"]
+    places = pd.DataFrame(
+        {"place_key": ["a", "b", "c"], "place": names, "kind": ["city"] * 3, "lat": [50.0, 51.0, 52.0],
+         "lon": [30.0, 31.0, 32.0], "mentions": [1, 2, 3]}
+    )  # fmt: skip
+    page = _rendered(webmap.places_layer(places))
+    tooltips = [webmap.tooltip(name, count) for name, count in zip(names, [1, 2, 3])]
+    assert all(json.dumps(tooltip) in page for tooltip in tooltips) and "42 Town" not in page
+    density = _rendered(webmap.density_layer(places.iloc[:1]))
+    assert json.dumps("1 mention of 1 place, most of {{ 6 * 7 }} Town") in density
+
+
 def test_marker_rows_size_colour_and_tooltips(places):
     rows = {row[4]: row for row in webmap.marker_rows(places)}
     assert rows["Black Sea — 1 mention"][5] == 1  # its one mention scored 0.5: hollow

@@ -9,6 +9,8 @@ registry; nothing is fetched).
 
 from __future__ import annotations
 
+import functools
+
 import h3
 import numpy as np
 import pandas as pd
@@ -23,8 +25,16 @@ CELL_RESOLUTION = 3
 """H3 resolution of the cells (about 12,000 km² each, ~60 km across): a region's worth of places."""
 OUTLINE_DECIMALS = 4
 """Decimals kept of an outline's coordinates: about 10 m, far finer than a cell's 60 km."""
+CELLS_REMEMBERED = 200_000
+"""Places whose cell is remembered between reruns (the same places come back at every rerun; a
+look-up costs a tenth of computing the cell): a store of a long story's places, ~60 MB at most."""
 CELL = "cell"
 PLACES_IN_CELL = "places"
+
+
+@functools.lru_cache(maxsize=CELLS_REMEMBERED)
+def _cell(lat: float, lon: float, resolution: int) -> str:
+    return h3.latlng_to_cell(lat, lon, resolution)
 
 
 def cells(places: pd.DataFrame, resolution: int = CELL_RESOLUTION) -> pd.DataFrame:
@@ -32,7 +42,8 @@ def cells(places: pd.DataFrame, resolution: int = CELL_RESOLUTION) -> pd.DataFra
     their mentions summed, how many places and the most mentioned one's name."""
     if places.empty:
         return pd.DataFrame(columns=[CELL, LAT, LON, MENTIONS, PLACES_IN_CELL, PLACE])
-    ids = [h3.latlng_to_cell(lat, lon, resolution) for lat, lon in zip(places[LAT], places[LON])]
+    lats, lons = places[LAT].to_numpy(dtype=float), places[LON].to_numpy(dtype=float)
+    ids = [_cell(lat, lon, resolution) for lat, lon in zip(lats.tolist(), lons.tolist())]
     weights = places[MENTIONS].to_numpy(dtype=float)
     frame = pd.DataFrame(
         {CELL: ids, "wlat": places[LAT].to_numpy() * weights, "wlon": places[LON].to_numpy() * weights,

@@ -3,8 +3,8 @@
 The base map (basemap tiles, local scripts, the reset control, no places) stays the same between
 reruns, so the browser keeps its pan and zoom; the places go in a separate feature group that
 streamlit-folium swaps in without remounting the map. Places are drawn by JavaScript from a data
-list (FastMarkerCluster), which keeps the Python work per rerun small even for thousands of places;
-the density view draws the same places gathered in H3 cells, coloured by their mentions.
+list (``leaflet.PlacesCluster``, rendered once), which keeps the Python work per rerun small even
+for thousands of places; the density view draws the same places gathered in H3 cells, coloured by their mentions.
 """
 
 from __future__ import annotations
@@ -16,12 +16,22 @@ import folium
 import numpy as np
 import pandas as pd
 from branca.element import CssLink, Element, JavascriptLink
-from folium.plugins import FastMarkerCluster
 
 from geo.app.assets import MAX_NATIVE_ZOOM, URL_PREFIX, asset_url
 from geo.app.basemap import Basemap, bundled
 from geo.app.cells import PLACES_IN_CELL, cell_outlines, cells, split_for_map
-from geo.app.leaflet import CLUSTER_ICON, MAP_STYLE, MARKER_CALLBACK, Focus, Polygons, QuietFocus, ResetView, Ring
+from geo.app.leaflet import (
+    CLUSTER_ICON,
+    MAP_STYLE,
+    MARKER_CALLBACK,
+    Focus,
+    PlacesCluster,
+    Polygons,
+    QuietFocus,
+    ResetView,
+    Ring,
+)
+from geo.app.view import counted
 from geo.store.frames import CONFIDENCE, KIND, LAT, LON, MENTIONS, PLACE, PLACE_KEY
 
 KIND_COLOURS = {
@@ -187,8 +197,8 @@ def places_layer(
     """
     markers, gathered = split_for_map(places)
     group = folium.FeatureGroup(name="places")
-    cluster = FastMarkerCluster(
-        data=marker_rows(markers) + cell_rows(gathered),
+    cluster = PlacesCluster(
+        marker_rows(markers) + cell_rows(gathered),
         callback=MARKER_CALLBACK,
         icon_create_function=CLUSTER_ICON,
         options={
@@ -235,7 +245,7 @@ def density_rows(gathered: pd.DataFrame) -> list[list]:
     colours = density_colours(gathered[MENTIONS].to_numpy())
     outlines = cell_outlines(gathered)
     return [
-        [outline, colour, f"{int(count)} mentions of {int(inside)} place{'s' if inside != 1 else ''}, most of {name}"]
+        [outline, colour, f"{counted(int(count), 'mention')} of {counted(int(inside), 'place')}, most of {name}"]
         for outline, colour, count, inside, name in zip(
             outlines, colours, gathered[MENTIONS], gathered[PLACES_IN_CELL], gathered[PLACE]
         )
