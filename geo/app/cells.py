@@ -17,14 +17,18 @@ import pandas as pd
 
 from geo.store.frames import LAT, LON, MENTIONS, PLACE, PLACE_KEY
 
-__all__ = ["CELL", "CELL_RESOLUTION", "MAX_MARKERS", "PLACES_IN_CELL", "cell_outlines", "cells", "split_for_map"]
+__all__ = [
+    "CELL", "CELL_DECIMALS", "CELL_RESOLUTION", "MAX_MARKERS", "PLACES_IN_CELL",
+    "cell_outlines", "cells", "split_for_map",
+]  # fmt: skip
 
 MAX_MARKERS = 2_000
 """Places drawn one marker each; past this, Leaflet's redraws on pan and zoom start to stutter."""
 CELL_RESOLUTION = 3
 """H3 resolution of the cells (about 12,000 km² each, ~60 km across): a region's worth of places."""
-OUTLINE_DECIMALS = 4
-"""Decimals kept of an outline's coordinates: about 10 m, far finer than a cell's 60 km."""
+CELL_DECIMALS = 4
+"""Decimals kept of a cell's coordinates (its outline, its centre): about 10 m, far finer than a
+cell's 60 km, and a fifth less to send for every cell drawn."""
 CELLS_REMEMBERED = 200_000
 """Places whose cell is remembered between reruns (the same places come back at every rerun; a
 look-up costs a tenth of computing the cell): a store of a long story's places, ~60 MB at most."""
@@ -73,6 +77,6 @@ def split_for_map(places: pd.DataFrame, max_markers: int = MAX_MARKERS) -> tuple
 def cell_outlines(gathered: pd.DataFrame) -> list[list[list[float]]]:
     """Each cell's hexagon (of ``cells``' output) as a ring of [lat, lon] points."""
     return [
-        [[round(lat, OUTLINE_DECIMALS), round(lon, OUTLINE_DECIMALS)] for lat, lon in h3.cell_to_boundary(cell)]
+        [[round(lat, CELL_DECIMALS), round(lon, CELL_DECIMALS)] for lat, lon in h3.cell_to_boundary(cell)]
         for cell in gathered[CELL]
     ]

@@ -19,7 +19,7 @@ from branca.element import CssLink, Element, JavascriptLink
 
 from geo.app.assets import MAX_NATIVE_ZOOM, URL_PREFIX, asset_url
 from geo.app.basemap import Basemap, bundled
-from geo.app.cells import PLACES_IN_CELL, cell_outlines, cells, split_for_map
+from geo.app.cells import CELL_DECIMALS, PLACES_IN_CELL, cell_outlines, cells, split_for_map
 from geo.app.leaflet import (
     CLUSTER_ICON,
     MAP_STYLE,
@@ -43,8 +43,8 @@ KIND_COLOURS = {
 }
 CELL_COLOUR = "#757575"
 """Markers that gather several smaller places: grey and dashed, no kind's colour."""
-CELL_WORDS = "smaller places around"
-"""What a cell's tooltip says between its count of places and its largest place's name."""
+CELL_WORDS = "smaller place"
+"""What a cell's tooltip calls the places it gathers (the dashboard benchmark tells cells by it)."""
 CLUSTER_COLOUR = "#263238"
 """Cluster icons (``leaflet.MAP_STYLE``): near-black, no kind's colour."""
 SELECTED_COLOUR = "#111111"
@@ -175,10 +175,16 @@ def cell_rows(gathered: pd.DataFrame) -> list[list]:
     """Data rows for the marker callback, one per cell of gathered places (grey, dashed)."""
     columns = zip(gathered[LAT], gathered[LON], gathered[MENTIONS], gathered[PLACES_IN_CELL], gathered[PLACE])
     return [
-        [float(lat), float(lon), radius(int(count)), CELL_COLOUR,
-         f"{int(places)} {CELL_WORDS} {name} — {int(count)} mentions", 0, 1]
+        [round(float(lat), CELL_DECIMALS), round(float(lon), CELL_DECIMALS), radius(int(count)), CELL_COLOUR,
+         cell_label(int(places), str(name), int(count)), 0, 1]
         for lat, lon, count, places, name in columns
     ]  # fmt: skip
+
+
+def cell_label(places: int, largest: str, mentions: int) -> str:
+    """A cell's tooltip: "12 smaller places around Mobara — 2,858 mentions" (one place: its name)."""
+    gathered = f"{largest}, a {CELL_WORDS}" if places == 1 else f"{places:,} {CELL_WORDS}s around {largest}"
+    return f"{gathered} — {counted(mentions, 'mention')}"
 
 
 def places_layer(

@@ -12,7 +12,6 @@ import datetime as dt
 import html
 import time
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -108,21 +107,10 @@ def timeline(days: pd.DataFrame, bounds: Window, window: Window | None) -> None:
     else:
         days["selected"] = (days[DATE] >= pd.Timestamp(window[0])) & (days[DATE] <= pd.Timestamp(window[1]))
     ticks = [pd.Timestamp(day).isoformat() for day in tick_dates(*bounds)]
-    brush = alt.selection_interval(encodings=["x"], name=BRUSH)
-    chart = (
-        alt.Chart(days)
-        .mark_bar()
-        .encode(
-            x=alt.X(f"{DATE}:T", title=None, axis=alt.Axis(values=ticks, format="%d %b", labelOverlap=True)),
-            y=alt.Y(f"{MENTIONS}:Q", title="mentions"),
-            color=alt.condition("datum.selected", alt.value(SELECTED_COLOUR), alt.value(OTHER_COLOUR)),
-            tooltip=[alt.Tooltip(f"{DATE}:T", title="day", format="%a %d %b %Y"), alt.Tooltip(f"{MENTIONS}:Q")],
-        )
-        .add_params(brush)
-        .properties(height=TIMELINE_HEIGHT)
-    )
     epoch = st.session_state.get("timeline_epoch", 0)
-    event = st.altair_chart(chart, on_select="rerun", selection_mode=BRUSH, key=f"timeline-{epoch}", width="stretch")
+    event = st.vega_lite_chart(
+        days, timeline_spec(ticks), on_select="rerun", selection_mode=BRUSH, key=f"timeline-{epoch}", width="stretch"
+    )
     interval = (event or {}).get("selection", {}).get(BRUSH) if event else None
     chosen = brushed(interval, DATE, bounds) if interval else None
     if chosen is not None and bounds[0] < bounds[1]:
@@ -130,6 +118,26 @@ def timeline(days: pd.DataFrame, bounds: Window, window: Window | None) -> None:
         st.session_state.playing = False
         st.session_state.timeline_epoch = epoch + 1
         st.rerun()
+
+
+def timeline_spec(ticks: list[str]) -> dict:
+    """The timeline's Vega-Lite spec: a bar a day, the chosen days in colour, a drag along the dates
+    (``BRUSH``). Written as the spec itself: Altair built and validated the same chart in ~0.1 s a rerun."""
+    return {
+        "mark": {"type": "bar"},
+        "height": TIMELINE_HEIGHT,
+        "params": [{"name": BRUSH, "select": {"type": "interval", "encodings": ["x"]}}],
+        "encoding": {
+            "x": {"field": DATE, "type": "temporal", "title": None,
+                  "axis": {"values": ticks, "format": "%d %b", "labelOverlap": True}},
+            "y": {"field": MENTIONS, "type": "quantitative", "title": "mentions"},
+            "color": {"condition": {"test": "datum.selected", "value": SELECTED_COLOUR}, "value": OTHER_COLOUR},
+            "tooltip": [
+                {"field": DATE, "type": "temporal", "title": "day", "format": "%a %d %b %Y"},
+                {"field": MENTIONS, "type": "quantitative"},
+            ],
+        },
+    }  # fmt: skip
 
 
 def caption_for_single_day(day: dt.date) -> None:
