@@ -7,5 +7,10 @@
     evaluation/  scoring on gold corpora (EUPEG protocol)
 
 ``records`` holds the plain data passed between stages, ``contract`` the JSON the command
-line prints, ``__main__`` the command line. docs/architecture.md walks through it.
+line prints, ``__main__`` the command line. docs/architecture.md walks through it. Importing
+``geo`` keeps numpy's BLAS to one thread (``geo.threads``).
 """
+
+from geo.threads import limit_blas_threads
+
+limit_blas_threads()

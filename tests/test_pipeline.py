@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from parsing_support import parsed_mentions
 
@@ -10,6 +14,8 @@ from geo.errors import ModelMissing
 from geo.input.read import read_articles
 from geo.parsing.nlp import MODEL_ENV, load_ner
 from geo.parsing.pipeline import Geoparser
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SEED_PLACES = {
     "000_04ec2b7c7e823c78": {
@@ -224,3 +230,22 @@ def test_a_missing_spacy_pipeline_says_what_to_install(monkeypatch):
     monkeypatch.setenv(MODEL_ENV, "no_such_pipeline")
     with pytest.raises(ModelMissing, match=MODEL_ENV):
         load_ner()
+
+
+def test_numpys_blas_runs_on_one_thread_in_the_reader_and_in_parse_workers():
+    """OpenBLAS's extra threads spin between Dateline's small numpy products and take a core from
+    the other parse worker; importing the pipeline keeps them to one, in forked workers too."""
+    script = (
+        "import os, threadpoolctl\n"
+        "from geo.parsing.pipeline import Geoparser\n"
+        "def blas():\n"
+        "    return sorted({i['num_threads'] for i in threadpoolctl.threadpool_info() if i['user_api'] == 'blas'})\n"
+        "print(blas())\n"
+        "child = os.fork()\n"
+        "if child == 0:\n"
+        "    print(blas(), flush=True)\n"
+        "    os._exit(0)\n"
+        "os.waitpid(child, 0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.split("\n")[:2] == ["[1]", "[1]"]
