@@ -1,6 +1,7 @@
 """Peak memory of reading archives of growing size: it should stay flat (members are streamed).
 
     python benchmarks/archive_memory.py [--sizes 200,800] [--formats zip,tar,tar.gz,warc.gz,jsonl] [--stored]
+                                        [--words 600]
 
 For each size (MB of archive on disk) and format, writes a temporary archive of generated news-like
 articles (words drawn at random; WARC records hold them as small web pages), then reads it in a
@@ -50,18 +51,18 @@ BODIES = 1000
 
 
 @functools.cache
-def _bodies() -> tuple[str, ...]:
+def _bodies(words_each: int) -> tuple[str, ...]:
     rng = random.Random(0)
     bodies = []
     for _ in range(BODIES):
-        words = [rng.choice(_PLACES) if rng.random() < 0.03 else rng.choice(_WORDS) for _ in range(ARTICLE_WORDS)]
+        words = [rng.choice(_PLACES) if rng.random() < 0.03 else rng.choice(_WORDS) for _ in range(words_each)]
         sentences = [" ".join(words[i : i + 20]).capitalize() + "." for i in range(0, len(words), 20)]
         bodies.append("\n\n".join(" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)))
     return tuple(bodies)
 
 
-def _article(rng: random.Random, number: int) -> str:
-    body = rng.choice(_bodies())
+def _article(rng: random.Random, number: int, words: int) -> str:
+    body = rng.choice(_bodies(words))
     return f"Report {number} from {rng.choice(_PLACES)}\n\nPublished: 2022-03-{number % 28 + 1:02d}\n\n{body}\n"
 
 
@@ -88,7 +89,7 @@ def _warc_record(number: int, page: bytes) -> bytes:
     return headers.encode("ascii") + http + b"\r\n\r\n"
 
 
-def build(folder: Path, megabytes: int, fmt: str, stored: bool = False) -> Path:
+def build(folder: Path, megabytes: int, fmt: str, stored: bool = False, words: int = ARTICLE_WORDS) -> Path:
     """An archive of about `megabytes` MB on disk in `folder` (zip members uncompressed if `stored`)."""
     rng = random.Random(megabytes)
     target = megabytes * 1_000_000
@@ -99,13 +100,13 @@ def build(folder: Path, megabytes: int, fmt: str, stored: bool = False) -> Path:
         with zipfile.ZipFile(path, "w", compression, compresslevel=None if stored else 1) as archive:
             while path.stat().st_size < target:
                 for number in itertools.islice(numbers, BATCH):
-                    archive.writestr(f"{number // 1000:04d}/{number}.txt", _article(rng, number))
+                    archive.writestr(f"{number // 1000:04d}/{number}.txt", _article(rng, number, words))
     elif fmt in ("tar", "tar.gz"):
         options = {"mode": "w:gz", "compresslevel": 1} if fmt == "tar.gz" else {"mode": "w"}
         with tarfile.open(path, **options) as archive:
             while path.stat().st_size < target:
                 for number in itertools.islice(numbers, BATCH):
-                    data = _article(rng, number).encode("utf-8")
+                    data = _article(rng, number, words).encode("utf-8")
                     info = tarfile.TarInfo(f"{number // 1000:04d}/{number}.txt")
                     info.size = len(data)
                     archive.addfile(info, io.BytesIO(data))
@@ -113,12 +114,12 @@ def build(folder: Path, megabytes: int, fmt: str, stored: bool = False) -> Path:
         with path.open("wb") as handle:
             while handle.tell() < target:
                 for number in itertools.islice(numbers, BATCH):
-                    handle.write(gzip.compress(_warc_record(number, _page(_article(rng, number), number)), 1))
+                    handle.write(gzip.compress(_warc_record(number, _page(_article(rng, number, words), number)), 1))
     else:
         with path.open("w", encoding="utf-8") as handle:
             while handle.tell() < target:
                 number = next(numbers)
-                handle.write(json.dumps({"id": str(number), "text": _article(rng, number)}) + "\n")
+                handle.write(json.dumps({"id": str(number), "text": _article(rng, number, words)}) + "\n")
     return path
 
 
@@ -141,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="200,800", help="archive sizes in MB, comma-separated")
     parser.add_argument("--formats", default="zip,tar.gz", help="zip, tar, tar.gz, warc.gz and/or jsonl")
     parser.add_argument("--stored", action="store_true", help="zip members uncompressed")
+    parser.add_argument("--words", type=int, default=ARTICLE_WORDS, help="words an article (fewer, longer members)")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="dateline-archive-memory-"))
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -149,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         for fmt in args.formats.split(","):
             for megabytes in (int(size) for size in args.sizes.split(",")):
                 started = time.perf_counter()
-                path = build(folder, megabytes, fmt, args.stored)
+                path = build(folder, megabytes, fmt, args.stored, args.words)
                 built = time.perf_counter() - started
                 result = measure(path)
                 print(
