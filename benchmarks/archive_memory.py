@@ -66,7 +66,7 @@ def _article(rng: random.Random, number: int, words: int) -> str:
     return f"Report {number} from {rng.choice(_PLACES)}\n\nPublished: 2022-03-{number % 28 + 1:02d}\n\n{body}\n"
 
 
-def _page(text: str, number: int) -> bytes:
+def _page(text: str) -> bytes:
     """`text` as a small saved news page."""
     title, _, body = text.partition("\n\n")
     paragraphs = "".join(f"<p>{part}</p>" for part in body.split("\n\n"))
@@ -114,7 +114,7 @@ def build(folder: Path, megabytes: int, fmt: str, stored: bool = False, words: i
         with path.open("wb") as handle:
             while handle.tell() < target:
                 for number in itertools.islice(numbers, BATCH):
-                    handle.write(gzip.compress(_warc_record(number, _page(_article(rng, number, words), number)), 1))
+                    handle.write(gzip.compress(_warc_record(number, _page(_article(rng, number, words))), 1))
     else:
         with path.open("w", encoding="utf-8") as handle:
             while handle.tell() < target:

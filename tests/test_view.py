@@ -259,6 +259,7 @@ def test_past_the_marker_limit_the_rest_is_gathered_in_cells():
 def test_a_cells_tooltip_counts_in_words_and_a_lone_place_is_named():
     assert webmap.cell_label(1_204, "Mobara", 2_858) == "1,204 smaller places around Mobara — 2,858 mentions"
     assert webmap.cell_label(1, "Aflou", 1) == "Aflou, a smaller place — 1 mention"
+    assert webmap.tooltip("Yeosu", 7_815) == "Yeosu — 7,815 mentions"  # markers and cells count alike
 
 
 def test_a_click_on_a_cell_selects_no_place():

@@ -50,7 +50,7 @@ def cells(places: pd.DataFrame, resolution: int = CELL_RESOLUTION) -> pd.DataFra
     ids = [_cell(lat, lon, resolution) for lat, lon in zip(lats.tolist(), lons.tolist())]
     weights = places[MENTIONS].to_numpy(dtype=float)
     frame = pd.DataFrame(
-        {CELL: ids, "wlat": places[LAT].to_numpy() * weights, "wlon": places[LON].to_numpy() * weights,
+        {CELL: ids, "wlat": lats * weights, "wlon": lons * weights,
          MENTIONS: weights, PLACE: places[PLACE].to_numpy()}  # fmt: skip
     )
     grouped = frame.groupby(CELL, sort=False)

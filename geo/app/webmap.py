@@ -85,7 +85,7 @@ def radius(mentions: int) -> float:
 
 def tooltip(name: str, mentions: int) -> str:
     """A marker's tooltip: the place's name and how often it is mentioned."""
-    return f"{name} — {mentions} mention{'s' if mentions != 1 else ''}"
+    return f"{name} — {counted(mentions, 'mention')}"
 
 
 def clusters_open_at(basemap: Basemap) -> int:
@@ -183,7 +183,7 @@ def cell_rows(gathered: pd.DataFrame) -> list[list]:
 
 def cell_label(places: int, largest: str, mentions: int) -> str:
     """A cell's tooltip: "12 smaller places around Mobara — 2,858 mentions" (one place: its name)."""
-    gathered = f"{largest}, a {CELL_WORDS}" if places == 1 else f"{places:,} {CELL_WORDS}s around {largest}"
+    gathered = f"{largest}, a {CELL_WORDS}" if places == 1 else f"{counted(places, CELL_WORDS)} around {largest}"
     return f"{gathered} — {counted(mentions, 'mention')}"
 
 
