@@ -128,7 +128,7 @@ def main() -> None:
         mapview.legend(places, density)
         state = mapview.draw(
             places, data.basemap(), st.session_state.opened_on, density=density, chosen=selection.chosen(),
-            focus=selection.take_focus(),
+            focus=selection.take_focus(), rows=None if density else data.layer_rows(path, generation, filters),
         )  # fmt: skip
         selection.map_clicked(places, state)
         if bounds is not None:

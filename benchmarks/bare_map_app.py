@@ -12,5 +12,7 @@ from geo.app.widgets import data, mapview
 from geo.store.queries import Filters
 
 st.set_page_config(page_title="Dateline baseline", layout="wide")
-places, _ = data.in_view(data.store_path(), data.version(), Filters())
-mapview.draw(places, data.basemap(), webmap.initial_view(places), density=False, chosen=None, focus=None)
+path, generation = data.store_path(), data.version()
+places, _ = data.in_view(path, generation, Filters())
+rows = data.layer_rows(path, generation, Filters())
+mapview.draw(places, data.basemap(), webmap.initial_view(places), density=False, chosen=None, focus=None, rows=rows)

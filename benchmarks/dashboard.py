@@ -281,7 +281,7 @@ def script_figures(size: str, db: Path, runs: int) -> None:
     line("script: rerun after a date-range change (AppTest)", size, rerun, target=f"<= {TARGETS['rerun_s']} s",
          baseline=f"bare folium render of the same places {median(bare):.3f} s")  # fmt: skip
     line("  part: the view's places and article count (one query each)", size, queries)
-    line("  part: places layer (folium FastMarkerCluster, cells past 2,000 places)", size, layer)
+    line("  part: places layer (rows encoded, markers clustered, cells past 2,000 places)", size, layer)
     line("  part: timeline (once per filter change but the dates)", size, timeline)
     line("script: a place's sentences (marker click, server side)", size, sentences,
          target=f"<= {TARGETS['sentences_s']} s")  # fmt: skip

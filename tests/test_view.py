@@ -186,6 +186,24 @@ def test_names_that_look_like_template_code_are_drawn_as_they_are():
     assert json.dumps("1 mention of 1 place, most of {{ 6 * 7 }} Town") in density
 
 
+def test_a_name_cannot_close_the_map_s_script():
+    """Rows are JSON in a script element: "</script>" in a name must not end it, nor open markup."""
+    name = "Oddtown</script><script>window.hit = 1</script> & 'Co'"
+    places = pd.DataFrame(
+        {"place_key": ["a"], "place": [name], "kind": ["city"], "lat": [50.0], "lon": [30.0], "mentions": [2]}
+    )  # fmt: skip
+    page = _rendered(webmap.places_layer(places))
+    assert "window.hit" in page and "</script><script>window.hit" not in page and "Co'" not in page
+    assert json.loads(webmap.layer_rows(places).script)[0][4] == webmap.tooltip(name, 2)
+
+
+def test_a_layer_drawn_from_kept_rows_is_the_layer_of_its_places(places):
+    kept = webmap.layer_rows(places)
+    assert kept == webmap.layer_rows(places.copy()) and kept.markers == len(places)
+    layer = webmap.places_layer(places.iloc[:0], rows=kept)  # the rows alone say what is drawn
+    assert kept.script in _rendered(layer)
+
+
 def test_marker_rows_size_colour_and_tooltips(places):
     rows = {row[4]: row for row in webmap.marker_rows(places)}
     assert rows["Black Sea — 1 mention"][5] == 1  # its one mention scored 0.5: hollow

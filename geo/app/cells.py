@@ -19,7 +19,7 @@ from geo.store.frames import LAT, LON, MENTIONS, PLACE, PLACE_KEY
 
 __all__ = [
     "CELL", "CELL_DECIMALS", "CELL_RESOLUTION", "MAX_MARKERS", "PLACES_IN_CELL",
-    "cell_outlines", "cells", "split_for_map",
+    "cell_outlines", "cells", "drawn_as_markers", "split_for_map",
 ]  # fmt: skip
 
 MAX_MARKERS = 2_000
@@ -65,12 +65,21 @@ def cells(places: pd.DataFrame, resolution: int = CELL_RESOLUTION) -> pd.DataFra
     return result.sort_values(MENTIONS, ascending=False, ignore_index=True)
 
 
+def _ranked(places: pd.DataFrame) -> pd.DataFrame:
+    return places.sort_values([MENTIONS, PLACE_KEY], ascending=[False, True], kind="stable")
+
+
+def drawn_as_markers(places: pd.DataFrame, max_markers: int = MAX_MARKERS) -> pd.DataFrame:
+    """The places drawn one marker each: all of them, or the ``max_markers`` most mentioned."""
+    return places if len(places) <= max_markers else _ranked(places).iloc[:max_markers]
+
+
 def split_for_map(places: pd.DataFrame, max_markers: int = MAX_MARKERS) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The places to draw as markers (the most mentioned, places arrive sorted by mentions) and
-    the cells gathering the rest (empty when every place fits)."""
+    """The places to draw as markers (``drawn_as_markers``) and the cells gathering the rest (empty
+    when every place fits)."""
     if len(places) <= max_markers:
         return places, cells(places.iloc[:0])
-    ranked = places.sort_values([MENTIONS, PLACE_KEY], ascending=[False, True], kind="stable")
+    ranked = _ranked(places)
     return ranked.iloc[:max_markers], cells(ranked.iloc[max_markers:])
 
 

@@ -9,6 +9,7 @@ for thousands of places; the density view draws the same places gathered in H3 c
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 
@@ -19,7 +20,7 @@ from branca.element import CssLink, Element, JavascriptLink
 
 from geo.app.assets import MAX_NATIVE_ZOOM, URL_PREFIX, asset_url
 from geo.app.basemap import Basemap, bundled
-from geo.app.cells import CELL_DECIMALS, PLACES_IN_CELL, cell_outlines, cells, split_for_map
+from geo.app.cells import CELL_DECIMALS, PLACES_IN_CELL, cell_outlines, cells, drawn_as_markers, split_for_map
 from geo.app.leaflet import (
     CLUSTER_ICON,
     MAP_STYLE,
@@ -30,6 +31,7 @@ from geo.app.leaflet import (
     QuietFocus,
     ResetView,
     Ring,
+    rows_script,
 )
 from geo.app.view import counted
 from geo.store.frames import CONFIDENCE, KIND, LAT, LON, MENTIONS, PLACE, PLACE_KEY
@@ -187,6 +189,22 @@ def cell_label(places: int, largest: str, mentions: int) -> str:
     return f"{gathered} — {counted(mentions, 'mention')}"
 
 
+@dataclasses.dataclass(frozen=True)
+class LayerRows:
+    """What the places layer draws, encoded once for a view (the dashboard keeps it between reruns
+    and visitors): the data rows' script text (``leaflet.rows_script``) and how many are places'
+    own markers (the rest are cells)."""
+
+    script: str
+    markers: int
+
+
+def layer_rows(places: pd.DataFrame) -> LayerRows:
+    """The view's markers (``cells.MAX_MARKERS`` most mentioned places) and cells (the rest)."""
+    markers, gathered = split_for_map(places)
+    return LayerRows(rows_script(marker_rows(markers) + cell_rows(gathered)), len(markers))
+
+
 def places_layer(
     places: pd.DataFrame,
     *,
@@ -194,21 +212,23 @@ def places_layer(
     focus: tuple[float, float] | None = None,
     open_zoom: int = CLUSTERS_OPEN_ZOOM,
     url_prefix: str = URL_PREFIX,
+    rows: LayerRows | None = None,
 ) -> folium.FeatureGroup:
     """The places as circle markers, clustered when there are many, the ``selected`` place ringed.
 
     Past ``cells.MAX_MARKERS`` places, the least mentioned are drawn gathered in cells (grey dashed
     markers saying how many places and mentions each holds), so the page stays light. ``focus``
-    centres the map on a point, zoomed in to ``open_zoom`` (where clusters have opened).
+    centres the map on a point, zoomed in to ``open_zoom`` (where clusters have opened). ``rows``
+    are ``layer_rows(places)`` when the caller kept them.
     """
-    markers, gathered = split_for_map(places)
+    rows = rows or layer_rows(places)
     group = folium.FeatureGroup(name="places")
     cluster = PlacesCluster(
-        marker_rows(markers) + cell_rows(gathered),
+        rows.script,
         callback=MARKER_CALLBACK,
-        icon_create_function=CLUSTER_ICON,
+        icon=CLUSTER_ICON,
         options={
-            "disableClusteringAtZoom": 1 if len(markers) <= CLUSTER_FROM else open_zoom,
+            "disableClusteringAtZoom": 1 if rows.markers <= CLUSTER_FROM else open_zoom,
             "showCoverageOnHover": False,
             "maxClusterRadius": 40,
         },
@@ -216,7 +236,7 @@ def places_layer(
     cluster.default_js = _cluster_js(url_prefix)
     cluster.default_css = _cluster_css(url_prefix)
     cluster.add_to(group)
-    _ring(group, markers, selected)
+    _ring(group, drawn_as_markers(places), selected)
     if focus is not None:
         Focus(focus, open_zoom).add_to(group)
     return group
@@ -320,7 +340,7 @@ def clicked_place(places: pd.DataFrame, clicked: dict | None) -> str | None:
     places, or nothing shown."""
     if not clicked or places.empty:
         return None
-    markers, _ = split_for_map(places)
+    markers = drawn_as_markers(places)
     points = np.array(marker_points(markers))
     distance = np.abs(points - [float(clicked["lat"]), float(clicked["lng"])]).max(axis=1)
     index = int(distance.argmin())

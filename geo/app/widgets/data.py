@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gazetteer import Gazetteer
+from geo.app import webmap
 from geo.app.assets import ensure_static
 from geo.app.basemap import ATTRIBUTION_ENV, TILES_ENV, Basemap, configured
 from geo.parsing.pipeline import Geoparser
@@ -104,6 +105,13 @@ def overview(path: str, generation: int) -> Overview:
 def in_view(path: str, generation: int, filters: Filters) -> tuple[pd.DataFrame, int]:
     """The view's places and how many articles they are mentioned in."""
     return reader(path).view(filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def layer_rows(path: str, generation: int, filters: Filters) -> webmap.LayerRows:
+    """The view's map rows, encoded once (``webmap.layer_rows``: ~0.1 s and 600 kB at 6,000 places)
+    and shared by every rerun and visitor on the same view."""
+    return webmap.layer_rows(in_view(path, generation, filters)[0])
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -41,14 +41,16 @@ def draw(
     density: bool,
     chosen: str | None,
     focus: tuple[float, float] | None,
+    rows: webmap.LayerRows | None = None,
 ) -> dict | None:
-    """The map with this run's places; what it returns (the last marker clicked)."""
+    """The map with this run's places (markers drawn from ``rows`` when the caller kept them); what
+    it returns (the last marker clicked)."""
     location, zoom = opened_on
     open_zoom = webmap.clusters_open_at(basemap)
     if density:
         layer = webmap.density_layer(places, focus=focus, open_zoom=open_zoom)
     else:
-        layer = webmap.places_layer(places, selected=chosen, focus=focus, open_zoom=open_zoom)
+        layer = webmap.places_layer(places, selected=chosen, focus=focus, open_zoom=open_zoom, rows=rows)
     return st_folium(
         webmap.base_map(basemap, location=location, zoom=zoom),
         key="map",
