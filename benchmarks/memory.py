@@ -1,6 +1,6 @@
 """Peak memory of ``geo parse`` and ``geo ingest`` as the corpus grows: it should stay flat.
 
-    python benchmarks/memory.py [--sizes 1000,20000] [--processes 2] [--keep]
+    python benchmarks/memory.py [--sizes 1000,20000] [--commands parse,ingest] [--processes 2] [--keep]
 
 For each size, builds a corpus with ``benchmarks/pipeline.py``'s generator (seeds and the shared
 gold texts, shuffled and spliced; .txt files and one .jsonl file), then runs each command as the
@@ -57,6 +57,7 @@ def _run(command: list[str]) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,20000", help="comma-separated corpus sizes (articles)")
+    parser.add_argument("--commands", default="parse,ingest", help="comma-separated: parse and/or ingest")
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the corpora and stores")
     args = parser.parse_args()
@@ -68,11 +69,12 @@ def main() -> int:
     for size in (int(s) for s in args.sizes.split(",")):
         corpus = work / f"corpus-{size}"
         made = build_corpus(corpus, size)["articles"]
-        runs = {
-            "parse": _run([*python, "parse", str(corpus)]),
-            "ingest": _run([*python, "ingest", str(corpus), "--db", str(work / f"store-{size}.duckdb")]),
+        commands = {
+            "parse": [*python, "parse", str(corpus)],
+            "ingest": [*python, "ingest", str(corpus), "--db", str(work / f"store-{size}.duckdb")],
         }
-        for name, run in runs.items():
+        for name in args.commands.split(","):
+            run = _run(commands[name])
             first = f"{run['first_line_s']:.1f}" if run["first_line_s"] is not None else "-"
             print(
                 f"{name:<8}{made:>9}{run['seconds']:>9.1f}{made / run['seconds']:>8.1f}{first:>14}"
