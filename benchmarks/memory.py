@@ -64,7 +64,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="dateline-memory-"))
     python = [sys.executable, "-m", "geo", "--processes", str(args.processes)]
     print(
-        f"{'command':<8}{'articles':>9}{'wall s':>9}{'art/s':>8}{'first line s':>14}{'peak RSS MB':>13}{'peak PSS MB':>13}"
+        f"{'command':<8}{'articles':>9}{'wall s':>9}{'art/s':>8}{'first line s':>14}"
+        f"{'peak RSS MB':>13}{'peak PSS MB':>13}"
     )
     for size in (int(s) for s in args.sizes.split(",")):
         corpus = work / f"corpus-{size}"
