@@ -123,6 +123,8 @@ def main() -> None:
     if "opened_on" not in st.session_state:
         st.session_state.opened_on = webmap.initial_view(data.in_view(path, generation, Filters())[0])
     map_column, panel_column = st.columns([3, 2])
+    with panel_column:  # first: a click's sentences reach the page before the map's new layer does
+        panel.sentences(places, filters, mapview.MAP_HEIGHT + dates.TIMELINE_HEIGHT, selection.take_scroll())
     with map_column:
         density = mapview.mode() == mapview.DENSITY
         mapview.legend(places, density)
@@ -130,11 +132,10 @@ def main() -> None:
             places, data.basemap(), st.session_state.opened_on, density=density, chosen=selection.chosen(),
             focus=selection.take_focus(), rows=None if density else data.layer_rows(path, generation, filters),
         )  # fmt: skip
-        selection.map_clicked(places, state)
+        if selection.map_clicked(places, state):
+            st.rerun()  # a click this run's start did not see: the panel above must show it
         if bounds is not None:
             dates.timeline(data.timeline(path, generation, filters), bounds, window)
-    with panel_column:
-        panel.sentences(places, filters, mapview.MAP_HEIGHT + dates.TIMELINE_HEIGHT, selection.take_scroll())
 
     # Only the open tab's content runs and reaches the browser: every table drawn costs each new
     # visitor's page time before the map shows.
