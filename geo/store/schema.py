@@ -1,6 +1,6 @@
 """The store's tables, and the migrations that bring an older store file up to date.
 
-Tables (version 3):
+Tables (version 2):
 
 - ``articles``: one row per stored article: its text, title, date, outlet, language, a ``note``
   when it was stored unparsed (a language not supported yet), and how many of its mentions are
@@ -18,7 +18,7 @@ Tables (version 3):
 - ``place_articles``: one row per (place, article): the article's date and outlet, the place's
   kind, the article's mentions of the place, the highest confidence step they reach and how many
   reach each step; the dashboard's map, table, counts and timeline are sums over it (maintained
-  with every write). Neither it nor ``mentions`` has an index (``UNINDEXED``).
+  with every write). Indexed by place, as is ``mentions``, for one place's sentences.
 - ``article_terms``: the search index: one row per (folded word hash, article).
 - ``meta``: the schema version, and the generation (a counter every write transaction raises).
 
@@ -48,7 +48,6 @@ __all__ = [
     "PLACE_ARTICLES_OF",
     "SCHEMA_VERSION",
     "SCORE_STEPS",
-    "UNINDEXED",
     "create_or_migrate",
     "insert_terms",
     "migrated_id",
@@ -57,12 +56,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
-UNINDEXED = ("mentions", "place_articles")
-"""Tables with no index (schema 3): DuckDB holds a table's indexes whole in memory to write to it,
-so with them a batch's write grew with the store (88 MB of index at a million mentions). The
-writer replaces an article's rows as a whole, which keeps (article, start) and (place, article)
-unique, and one place's rows are found as fast by a scan (0.03 s at a million mentions)."""
+SCHEMA_VERSION = 2
 MIGRATION_BATCH = 500
 """Articles whose words are indexed at a time while migrating (texts are read a batch at a time)."""
 SCORE_STEPS = 20
@@ -119,7 +113,8 @@ CREATE TABLE IF NOT EXISTS mentions (
     parsed_match VARCHAR,
     parsed_place_key VARCHAR,
     sentence_start INTEGER NOT NULL,
-    sentence_end INTEGER NOT NULL
+    sentence_end INTEGER NOT NULL,
+    PRIMARY KEY (article_id, start)
 );
 CREATE TABLE IF NOT EXISTS place_articles (
     place_key VARCHAR NOT NULL,
@@ -129,7 +124,8 @@ CREATE TABLE IF NOT EXISTS place_articles (
     kind VARCHAR NOT NULL,
     mentions INTEGER NOT NULL,
     top_step TINYINT NOT NULL,
-    score_counts INTEGER[] NOT NULL
+    score_counts INTEGER[] NOT NULL,
+    PRIMARY KEY (place_key, article_id)
 );
 CREATE TABLE IF NOT EXISTS article_terms (term BIGINT NOT NULL, article_id VARCHAR NOT NULL);
 CREATE SEQUENCE IF NOT EXISTS correction_ids;
@@ -153,6 +149,8 @@ CREATE TABLE IF NOT EXISTS user_places (
     lon DOUBLE NOT NULL,
     created_at TIMESTAMP NOT NULL
 );
+CREATE INDEX IF NOT EXISTS mentions_place ON mentions (place_key);
+CREATE INDEX IF NOT EXISTS place_articles_place ON place_articles (place_key);
 """
 
 
@@ -195,25 +193,12 @@ def create_or_migrate(db: duckdb.DuckDBPyConnection, *, on_message: Callable[[st
     db.execute("BEGIN TRANSACTION")
     try:
         if version == 1:
-            message = f"Migrating the store to schema {SCHEMA_VERSION} (unique ids, search index); nothing is lost"
+            message = "Migrating the store to schema 2 (unique article ids, search index); nothing is lost"
             logger.info(message)
             if on_message is not None:
                 on_message(message)
             _v1_to_v2(db)
-        if version == 2:
-            message = "Migrating the store to schema 3 (its largest tables without indexes); nothing is lost"
-            logger.info(message)
-            if on_message is not None:
-                on_message(message)
-            for index in ("mentions_place", "place_articles_place"):
-                db.execute(f"DROP INDEX IF EXISTS {index}")
-            for table in UNINDEXED:
-                db.execute(f"ALTER TABLE {table} RENAME TO {table}_v2")
         db.execute(TABLES)
-        if version == 2:
-            for table in UNINDEXED:
-                db.execute(f"INSERT INTO {table} SELECT * FROM {table}_v2")
-                db.execute(f"DROP TABLE {table}_v2")
         db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
         db.execute("COMMIT")
