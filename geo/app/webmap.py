@@ -236,15 +236,16 @@ def places_layer(
     cluster.default_js = _cluster_js(url_prefix)
     cluster.default_css = _cluster_css(url_prefix)
     cluster.add_to(group)
-    _ring(group, drawn_as_markers(places), selected)
+    if selected is not None:
+        _ring(group, drawn_as_markers(places), selected)
     if focus is not None:
         Focus(focus, open_zoom).add_to(group)
     return group
 
 
-def _ring(group: folium.FeatureGroup, markers: pd.DataFrame, selected: str | None) -> None:
+def _ring(group: folium.FeatureGroup, markers: pd.DataFrame, selected: str) -> None:
     """A ring around the selected place's marker, outside any cluster, so it shows at every zoom."""
-    hits = np.flatnonzero(markers[PLACE_KEY].to_numpy() == selected) if selected is not None else []
+    hits = np.flatnonzero(markers[PLACE_KEY].to_numpy() == selected)
     if not len(hits):
         return
     index = int(hits[0])
