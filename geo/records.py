@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 
 from gazetteer.place import Match, Place
+from geo.offsets import OffsetMap
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +24,8 @@ class Article:
     `ref` is the row's own `id` field as given (None for files): what gold corpora key documents by.
 
     `given_offsets` is set for JSON/JSONL/CSV rows only: entry i is the index, in the text exactly as
-    given, of cleaned character i, plus a final entry holding the given text's length. Files (txt, md,
+    given, of cleaned character i, plus a final entry holding the given text's length (stored as
+    runs, see `geo.offsets`). Files (txt, md,
     html) have None: their offsets are into the cleaned `text` itself.
 
     `outlet` is the site name, else the URL's domain, else the file's folder name; `language` an
@@ -38,7 +40,7 @@ class Article:
     date: dt.date | None
     date_estimated: bool
     url: str | None
-    given_offsets: tuple[int, ...] | None
+    given_offsets: OffsetMap | None
     content_hash: str
     ref: str | None = None
     outlet: str | None = None

@@ -159,7 +159,7 @@ def parse_partition(articles: list[Article], model: str, gazetteer_path: str | N
 
 def _shipped(article: Article) -> Article:
     """The article as a worker needs it: mentions are offsets into ``text``, so the map back to the
-    text as given (one entry per character) stays with the client."""
+    text as given stays with the client."""
     return dataclasses.replace(article, given_offsets=None)
 
 
