@@ -249,3 +249,23 @@ def test_numpys_blas_runs_on_one_thread_in_the_reader_and_in_parse_workers():
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
     assert done.stdout.split("\n")[:2] == ["[1]", "[1]"]
+
+
+def test_parse_workers_share_what_the_parent_loaded():
+    """The word list is loaded before the workers fork, and each worker's garbage collector leaves
+    the inherited objects alone (a collection would copy their pages into every worker)."""
+    script = (
+        "import gc, wordfreq\n"
+        "import geo.parsing.pipeline as pipeline\n"
+        "from geo.records import Article\n"
+        "def probe(chunk):\n"
+        "    loaded = wordfreq.get_frequency_dict.cache_info().currsize\n"
+        "    return [((), None, f'{gc.get_freeze_count() > 0} {loaded}') for _ in chunk]\n"
+        "parser = pipeline.Geoparser(processes=2)\n"
+        "print(wordfreq.get_frequency_dict.cache_info().currsize)\n"
+        "pipeline._parse_chunk = probe\n"
+        "[parsed] = parser.parse([Article('t', 't.txt', 'Kyiv.', None, None, False, None, None, 'h')])\n"
+        "print(parsed.note)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.split("\n")[:2] == ["1", "True 1"]

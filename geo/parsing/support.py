@@ -29,7 +29,7 @@ from geo.parsing.ruler import MAX_ZIPF
 from geo.parsing.toponym import Evidence, Toponym
 from geo.parsing.vocabulary import CONTAINER_KINDS
 
-__all__ = ["Anchors", "anchor_places", "without_unbacked"]
+__all__ = ["Anchors", "anchor_places", "load_word_frequencies", "without_unbacked"]
 
 NEAR_KM = 50.0
 """How near a place must lie to a place the article names to be backed by it: a doubtful name's, or
@@ -37,6 +37,16 @@ the place of an entity NER did not call one (an echo). Chosen on LGL (25 -> 50 k
 2 more false), no change on TR-News."""
 CANDIDATES = 15
 """Gazetteer places of a doubtful name that are tried, most plausible first."""
+WORD_LIST = "en"
+"""wordfreq's list that tells a common English word in a headline."""
+
+
+def load_word_frequencies() -> None:
+    """Load wordfreq's word list now, not at the first headline that asks (it holds about 30 MB): a
+    parser that loads it before forking its workers shares one copy with all of them."""
+    zipf_frequency("the", WORD_LIST)
+
+
 SYNTACTIC_EVIDENCE = frozenset(
     {Evidence.DATELINE, Evidence.QUALIFIER, Evidence.QUALIFIED, Evidence.LISTED_AREA, Evidence.DEMONYM}
 )
@@ -137,7 +147,7 @@ def _doubtful(doc: Doc, text: str, found: list[Toponym], gazetteer: Gazetteer) -
             or (not word.isupper() and vocab.strings[word.lower()] in lower_ids)
             or (
                 any(start <= toponym.start < end for start, end in headlines)
-                and zipf_frequency(word, "en") >= MAX_ZIPF
+                and zipf_frequency(word, WORD_LIST) >= MAX_ZIPF
             )
         )
         for toponym, word in zip(found, words)
