@@ -25,8 +25,8 @@ class Article:
 
     `given_offsets` is set for JSON/JSONL/CSV rows only: entry i is the index, in the text exactly as
     given, of cleaned character i, plus a final entry holding the given text's length (stored as
-    runs, see `geo.offsets`). Files (txt, md,
-    html) have None: their offsets are into the cleaned `text` itself.
+    runs, see `geo.offsets`). Files (txt, md, html) have None: their offsets are into the cleaned
+    `text` itself.
 
     `outlet` is the site name, else the URL's domain, else the file's folder name; `language` an
     ISO 639-1 code (detected); `encoding` the codec the bytes were decoded with (None for text given

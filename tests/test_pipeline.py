@@ -247,8 +247,7 @@ def test_numpys_blas_runs_on_one_thread_in_the_reader_and_in_parse_workers():
         "    os._exit(0)\n"
         "os.waitpid(child, 0)\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
-    assert done.stdout.split("\n")[:2] == ["[1]", "[1]"]
+    assert _printed(script)[:2] == ["[1]", "[1]"]
 
 
 def test_parse_workers_share_what_the_parent_loaded():
@@ -267,5 +266,10 @@ def test_parse_workers_share_what_the_parent_loaded():
         "[parsed] = parser.parse([Article('t', 't.txt', 'Kyiv.', None, None, False, None, None, 'h')])\n"
         "print(parsed.note)\n"
     )
+    assert _printed(script)[:2] == ["1", "True 1"]
+
+
+def _printed(script: str) -> list[str]:
+    """The lines a script prints when run by a fresh interpreter from the project's root."""
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
-    assert done.stdout.split("\n")[:2] == ["1", "True 1"]
+    return done.stdout.split("\n")
