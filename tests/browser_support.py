@@ -312,8 +312,22 @@ def script_idle(page) -> bool:
     ).count() == 0
 
 
+def connection_error(page) -> str | None:
+    """The text of Streamlit's "Connection error" dialog when it is showing: the page has stopped
+    following the server, and waiting for it is pointless."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[role="dialog"]')]
+                .map(e => e.innerText.trim()).find(t => t.startsWith('Connection error')) || null"""
+    )
+
+
 def wait_idle(page, timeout: float = 30.0) -> None:
-    eventually(lambda: script_idle(page), timeout=timeout, what="the script to finish")
+    """Wait for the script run to end; fail at once, with the dialog's words, on a connection error."""
+    ended = eventually(
+        lambda: connection_error(page) or script_idle(page), timeout=timeout, what="the script to finish"
+    )
+    if isinstance(ended, str):
+        raise AssertionError(f"the page lost its server: {ended}")
 
 
 def slider_thumb(page, name: str):
