@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from geo.app import view, webmap
@@ -31,7 +32,7 @@ from geo.app.widgets import (
 )  # fmt: skip
 from geo.errors import StoreBusy
 from geo.store.frames import MENTIONS
-from geo.store.queries import Filters
+from geo.store.queries import Filters, Overview
 
 APP_DIR = Path(__file__).resolve().parent
 SEEDS = APP_DIR / "seeds"
@@ -78,6 +79,31 @@ def nothing_in_view(chosen: Filters, bounds: tuple | None) -> None:
         st.button("Clear the filters", key="clear_filters", on_click=sidebar.clear_filters, args=(bounds,))
 
 
+def tabs(places: pd.DataFrame, filters: Filters, stored: Overview, *, filled: bool) -> None:
+    """Places, Articles and Corrections, each a table, the tables only when ``filled``.
+
+    Only the open tab's table runs and reaches the browser: every table drawn costs each new
+    visitor's page time before the map shows. The tabs are drawn even when empty, so that a tab
+    chosen in the URL stays chosen.
+    """
+    places_tab, articles_tab, corrections_tab = st.tabs(
+        ["Places", "Articles", "Corrections"], key="tab", on_change="rerun", bind="query-params"
+    )
+    if not filled:
+        return
+    if places_tab.open:
+        with places_tab:
+            tables.places_table(places, filters)
+    if articles_tab.open:
+        with articles_tab:
+            tables.articles_table(stored)
+    if corrections_tab.open:
+        with corrections_tab:
+            corrections.listed()
+            st.subheader("Names placed nowhere")
+            corrections.unresolved()
+
+
 def main() -> None:
     startup.prepare(SEEDS, APP_DIR)
     st.markdown(STYLE, unsafe_allow_html=True)
@@ -120,6 +146,7 @@ def main() -> None:
         if places.empty:
             nothing_in_view(filters, bounds)
 
+    later = mapview.first_view()  # the timeline and the tables wait for the map to be drawn
     if "opened_on" not in st.session_state:
         st.session_state.opened_on = webmap.initial_view(data.in_view(path, generation, Filters())[0])
     map_column, panel_column = st.columns([3, 2])
@@ -134,25 +161,12 @@ def main() -> None:
         )  # fmt: skip
         if selection.map_clicked(places, state):
             st.rerun()  # a click this run's start did not see: the panel above must show it
-        if bounds is not None:
+        if bounds is not None and later:
+            dates.timeline_space()
+        elif bounds is not None:
             dates.timeline(data.timeline(path, generation, filters), bounds, window)
 
-    # Only the open tab's content runs and reaches the browser: every table drawn costs each new
-    # visitor's page time before the map shows.
-    places_tab, articles_tab, corrections_tab = st.tabs(
-        ["Places", "Articles", "Corrections"], key="tab", on_change="rerun", bind="query-params"
-    )
-    if places_tab.open:
-        with places_tab:
-            tables.places_table(places, filters)
-    if articles_tab.open:
-        with articles_tab:
-            tables.articles_table(stored)
-    if corrections_tab.open:
-        with corrections_tab:
-            corrections.listed()
-            st.subheader("Names placed nowhere")
-            corrections.unresolved()
+    tabs(places, filters, stored, filled=not later)
 
     if "article" in st.session_state:
         article.show(*st.session_state.pop("article"))

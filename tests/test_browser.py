@@ -159,11 +159,18 @@ def page(context, network):
 
 @pytest.fixture()
 def opened(page, server, network):
-    """A fresh session on the app with its markers drawn, and no traceback shown."""
+    """A fresh session on the app with its markers, timeline and table drawn, and no traceback shown."""
     open_app(page, server.url)
+    _whole_page(page)
     wait_idle(page)
     assert not _exceptions(page), _exceptions(page)
     return page
+
+
+def _whole_page(page) -> None:
+    """Wait for the timeline and the places table, which follow the map on a visitor's first view."""
+    drawn = ('[data-testid="stVegaLiteChart"]', '[data-testid="stDataFrame"]')
+    _until(page, lambda: all(page.locator(part).count() for part in drawn), "the timeline and the places table")
 
 
 def _count(caption: str, noun: str) -> int:
@@ -221,6 +228,8 @@ def test_opening_the_app_shows_markers(page, server):
     TIMINGS.update(times)  # for information (benchmarks/dashboard.py measures start-up); never asserted
     print(f"navigation to first marker: {times['first_marker_s']:.2f} s")
 
+    # The timeline and the places table come after the map, with no action from the reader.
+    _whole_page(page)
     wait_idle(page)
     caption = _caption(page)
     assert caption and _count(caption, "places") > 10 and _count(caption, "articles") == 5, caption

@@ -37,6 +37,7 @@ def _started() -> AppTest:
     """The app run once on the store in $DATELINE_DB, without an exception."""
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
+    at.run()  # the run the map's first value brings, with the timeline and the tables (mapview.first_view)
     assert not at.exception, at.exception
     return at
 
@@ -169,6 +170,22 @@ def test_first_start_ingests_the_seeds(tmp_path, monkeypatch):
     # browser keeps the map it drew instead of building a second one in a new place.
     first = _map_position(at)
     at.run()
+    assert _map_position(at) == first
+
+
+def test_a_visitors_first_run_is_the_map_and_the_next_adds_the_timeline_and_tables(store):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["tab"] = "Articles"
+    at.run()
+    assert not at.exception, at.exception
+    first = _map_position(at)
+    assert len(at.get("vega_lite_chart")) == 0 and len(at.dataframe) == 0
+    assert at.tabs and at.query_params.get("tab") == "Articles"  # the tabs are there, the chosen one kept
+
+    at.run()  # as the browser's map sends its first value
+    assert not at.exception, at.exception
+    assert len(at.get("vega_lite_chart")) == 1 and len(at.dataframe) == 1
+    assert "title" in at.dataframe[0].value.columns  # the articles table, as the URL chose
     assert _map_position(at) == first
 
 

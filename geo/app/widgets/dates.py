@@ -26,6 +26,7 @@ BRUSH = "brush"
 SELECTED_COLOUR, OTHER_COLOUR = "#d62728", "#b0b0b0"
 """Timeline bars inside and outside the chosen dates."""
 TIMELINE_HEIGHT = 110
+"""Pixels: the timeline's height on the page, axis labels included."""
 
 
 def _window(bounds: Window) -> Window:
@@ -94,6 +95,11 @@ def advance(bounds: Window) -> None:
     time.sleep(PLAY_SECONDS)
     st.session_state.pending_dates = stepped(window, bounds, 1)
     st.rerun()
+
+
+def timeline_space() -> None:
+    """The timeline's room, kept empty (in a visitor's first run: see ``mapview.first_view``)."""
+    st.container(height=TIMELINE_HEIGHT, border=False)
 
 
 def timeline(days: pd.DataFrame, bounds: Window, window: Window | None) -> None:

@@ -18,6 +18,8 @@ from geo.store.frames import MENTIONS
 MAP_HEIGHT = 600
 """Pixels: most of a laptop screen's height beside the sentences, most of a phone's width tall."""
 MARKERS, DENSITY = "Places", "Density"
+VISITED = "visited"
+"""Session state: set in a visitor's first run (see ``first_view``)."""
 
 
 def mode() -> str:
@@ -59,3 +61,17 @@ def draw(
         height=MAP_HEIGHT,
         use_container_width=True,
     )
+
+
+def first_view() -> bool:
+    """Whether this is a visitor's first run, whose page is the map and what stands above it.
+
+    The timeline and the tables follow in the next run, which comes as soon as the browser has drawn
+    the map (streamlit-folium sends its first value then) or at the reader's first action. Their
+    scripts (Vega-Lite, the data grid) are large, and loaded beside the map they held its first
+    marker back by about a second each on a 1,000,000-mention store (`benchmarks/dashboard.py`
+    measures a new visitor's wait).
+    """
+    first = VISITED not in st.session_state
+    st.session_state[VISITED] = True
+    return first
