@@ -10,11 +10,13 @@ from types import SimpleNamespace
 
 import pytest
 import streamlit_folium
-from store_fixture import BLACK_SEA, KYIV, TEXTS, small_store
+from store_fixture import BLACK_SEA, KYIV, KYIV_PLACE, TEXTS, small_store
 from streamlit.testing.v1 import AppTest
 
+from gazetteer import Match
 from geo.app.widgets import data, dates
 from geo.input.read import read_articles, read_inputs
+from geo.records import Article, Mention, ParsedArticle, content_hash
 from geo.store.corrections import Corrections, Scope
 from geo.store.database import Store
 from geo.store.queries import Filters, StoreReader
@@ -380,3 +382,35 @@ def test_a_basemap_that_cannot_be_used_is_reported(small, monkeypatch):
     finally:
         monkeypatch.delenv("DATELINE_TILES")
         data._basemap.clear()
+
+
+# ---------------------------------------------------------------- a place named in many articles
+
+
+def test_a_place_in_many_articles_lists_a_page_of_sentences_and_shows_more_on_request(tmp_path, monkeypatch):
+    path = tmp_path / "many.duckdb"
+    parsed = []
+    for day in range(data.SENTENCE_ARTICLES + 5):
+        text = f"Report {day}: sirens sounded in Kyiv overnight."
+        date = dt.date(2022, 3, 1) + dt.timedelta(days=day)
+        article = Article(f"r{day}", f"r{day}.txt", text, f"Report {day}", date, False, None, None,
+                          content_hash(f"Report {day}", date, text))  # fmt: skip
+        start = text.index("Kyiv")
+        mention = Mention("Kyiv", start, start + 4, 0.9, KYIV_PLACE, Match.NAME, 0, len(text))
+        parsed.append(ParsedArticle(article, (mention,)))
+    Store(path).ingest(parsed)
+    monkeypatch.setenv("DATELINE_DB", str(path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["place"] = KYIV
+    at.run()
+
+    def listed() -> list[str]:
+        return [m.value for m in at.markdown if "class='sentence'" in m.value]
+
+    assert len(listed()) == data.SENTENCE_ARTICLES
+    assert "Report 29" in "".join(listed()) and "Report 4<" not in "".join(listed())  # newest first
+    assert f"the newest {data.SENTENCE_ARTICLES} of 30 articles" in " ".join(c.value for c in at.caption)
+    at.button(key="more_sentences").click().run()
+    assert not at.exception, at.exception
+    assert len(listed()) == 30 and "Report 0<" in "".join(listed())
+    assert not [b for b in at.button if b.key == "more_sentences"]  # nothing older to add

@@ -1,4 +1,5 @@
-"""The chosen place's sentences, newest first, each with its article and a "Wrong place?" control.
+"""The chosen place's sentences, newest first, each with its article and a "Wrong place?" control;
+those of ``data.SENTENCE_ARTICLES`` articles at a time ("Show more" adds older ones).
 
 The panel scrolls on its own beside the map, so the map stays in view while a reader reads; on a
 phone (where it comes under the map) choosing a place brings it into view.
@@ -18,6 +19,8 @@ from geo.store.frames import ARTICLES, KIND, LAT, LON, MENTIONS, PLACE, PLACE_KE
 from geo.store.queries import Filters
 
 PANEL_KEY = "panel"
+SHOWN = "sentence_articles"
+"""Session state: (place key, articles listed) once a reader has asked for more of a place's sentences."""
 PHONE_WIDTH = 640
 """Pixels: below this the columns stack, and a chosen place's sentences are scrolled into view."""
 _SCROLL = """
@@ -49,13 +52,28 @@ def sentences(places: pd.DataFrame, filters: Filters, height: int, scroll: bool)
             f"{place[KIND]}{' · ' + where if where else ''} · {view.counted(int(place[MENTIONS]), 'mention')} in "
             f"{view.counted(int(place[ARTICLES]), 'article')}"
         )
-        items = data.sentences(data.store_path(), data.version(), key, filters)
+        articles = _articles_shown(key)
+        items = data.sentences(data.store_path(), data.version(), key, filters, articles)
         for number, item in enumerate(items):
             _item(number, item, place)
-        if len(items) >= data.SENTENCES_SHOWN:
-            st.caption(f"The newest {data.SENTENCES_SHOWN} sentences; narrow the dates to read older ones.")
+        if (in_view := int(place[ARTICLES])) > articles:
+            st.caption(f"Sentences from the newest {articles:,} of {in_view:,} articles.")
+            st.button(
+                "Show more", key="more_sentences", on_click=_show_more, args=(key, articles), type="tertiary",
+                icon=":material/expand_more:", help=f"Add the sentences of {data.SENTENCE_ARTICLES} older articles",
+            )  # fmt: skip
     if scroll:
         st.html(_SCROLL % (PHONE_WIDTH, PANEL_KEY, st.session_state.get("place")), unsafe_allow_javascript=True)
+
+
+def _articles_shown(place_key: str) -> int:
+    """How many articles' sentences the panel lists for this place: the first page, or more."""
+    shown_for, articles = st.session_state.get(SHOWN, (None, 0))
+    return articles if shown_for == place_key else data.SENTENCE_ARTICLES
+
+
+def _show_more(place_key: str, articles: int) -> None:
+    st.session_state[SHOWN] = (place_key, articles + data.SENTENCE_ARTICLES)
 
 
 def _item(number: int, item: dict, place: pd.Series) -> None:
