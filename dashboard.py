@@ -147,8 +147,8 @@ def main() -> None:
             nothing_in_view(filters, bounds)
 
     later = mapview.first_view()  # the timeline and the tables wait for the map to be drawn
-    if "opened_on" not in st.session_state:
-        st.session_state.opened_on = webmap.initial_view(data.in_view(path, generation, Filters())[0])
+    if later:
+        st.session_state[mapview.OPENED_ON] = webmap.initial_view(data.in_view(path, generation, Filters())[0])
     map_column, panel_column = st.columns([3, 2])
     with panel_column:  # first: a click's sentences reach the page before the map's new layer does
         panel.sentences(places, filters, mapview.MAP_HEIGHT + dates.TIMELINE_HEIGHT, selection.take_scroll())
@@ -156,15 +156,16 @@ def main() -> None:
         density = mapview.mode() == mapview.DENSITY
         mapview.legend(places, density)
         state = mapview.draw(
-            places, data.basemap(), st.session_state.opened_on, density=density, chosen=selection.chosen(),
+            places, data.basemap(), st.session_state[mapview.OPENED_ON], density=density, chosen=selection.chosen(),
             focus=selection.take_focus(), rows=None if density else data.layer_rows(path, generation, filters),
         )  # fmt: skip
         if selection.map_clicked(places, state):
             st.rerun()  # a click this run's start did not see: the panel above must show it
-        if bounds is not None and later:
-            dates.timeline_space()
-        elif bounds is not None:
-            dates.timeline(data.timeline(path, generation, filters), bounds, window)
+        if bounds is not None:
+            if later:
+                dates.timeline_space()
+            else:
+                dates.timeline(data.timeline(path, generation, filters), bounds, window)
 
     tabs(places, filters, stored, filled=not later)
 

@@ -18,8 +18,8 @@ from geo.store.frames import MENTIONS
 MAP_HEIGHT = 600
 """Pixels: most of a laptop screen's height beside the sentences, most of a phone's width tall."""
 MARKERS, DENSITY = "Places", "Density"
-VISITED = "visited"
-"""Session state: set in a visitor's first run (see ``first_view``)."""
+OPENED_ON = "opened_on"
+"""Session state: the centre and zoom the map opened on, set in a visitor's first run."""
 
 
 def mode() -> str:
@@ -64,7 +64,8 @@ def draw(
 
 
 def first_view() -> bool:
-    """Whether this is a visitor's first run, whose page is the map and what stands above it.
+    """Whether this is a visitor's first run with a map (the run that sets ``OPENED_ON``), whose
+    page is the map and what stands above it.
 
     The timeline and the tables follow in the next run, which comes as soon as the browser has drawn
     the map (streamlit-folium sends its first value then) or at the reader's first action. Their
@@ -72,6 +73,4 @@ def first_view() -> bool:
     marker back by about a second each on a 1,000,000-mention store (`benchmarks/dashboard.py`
     measures a new visitor's wait).
     """
-    first = VISITED not in st.session_state
-    st.session_state[VISITED] = True
-    return first
+    return OPENED_ON not in st.session_state
