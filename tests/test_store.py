@@ -266,3 +266,16 @@ def test_a_kept_connection_is_let_go_when_idle(tmp_path):
     assert subprocess.run(writer, capture_output=True).returncode == 0  # let go once idle
     assert time.monotonic() - used >= 5.0
     assert store.counts()["articles"] == 1
+
+
+def test_a_kept_connection_gets_every_thread_back_and_an_empty_log_after_an_ingest(tmp_path):
+    path = tmp_path / "s.duckdb"
+    store = Store(path, keep_open=30.0)
+    with store.connection() as db:
+        threads = db.execute("SELECT current_setting('threads')").fetchone()[0]
+    store.ingest([_parsed(f"a{i}", f"Kyiv text {i}") for i in range(5)], batch=2)
+    with store.connection() as db:
+        assert db.execute("SELECT current_setting('threads')").fetchone()[0] == threads  # queries run on every core
+        assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 5
+    wal = path.with_name(path.name + ".wal")
+    assert not wal.exists() or wal.stat().st_size == 0  # each batch is in the file, not only in the log
