@@ -5,9 +5,12 @@
 For each size, builds a corpus with ``benchmarks/pipeline.py``'s generator (seeds and the shared
 gold texts, shuffled and spliced; .txt files and one .jsonl file), then runs each command as the
 command line runs it, in a fresh process, and samples the whole process tree (the command and its
-workers): peak summed RSS every second and PSS every fifth second (PSS counts memory shared by
-forked workers once). Also prints the wall time, the articles per second and, for ``parse``, when
-its first line of output arrived (it streams: one line per article as soon as it is parsed).
+workers): peak summed RSS and PSS every second (PSS counts memory shared by forked workers once),
+and the high-water mark (VmHWM) of the command and of its largest worker. The kernel keeps a
+high-water mark exactly, so these two are the steadiest figures. The summed peaks depend on whether
+a sample lands on a brief transient, such as the writer's checkpoint. Also prints the wall time,
+the articles per second and, for ``parse``, when its first line of output arrived (it streams: one
+line per article as soon as it is parsed).
 """
 
 from __future__ import annotations
@@ -41,10 +44,13 @@ def _run(command: list[str]) -> dict:
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    with _MemorySampler(interval=1.0, pss_every=5, root=process.pid) as sampler:
+    with _MemorySampler(interval=1.0, pss_every=1, root=process.pid) as sampler:
         process.wait()
     reader.join()
+    workers = [mb for pid, mb in sampler.high_water_mb.items() if pid != process.pid]
     return {
+        "command_hwm_mb": sampler.high_water_mb.get(process.pid, 0.0),
+        "worker_hwm_mb": max(workers, default=0.0),
         "seconds": time.perf_counter() - started,
         "status": process.returncode,
         "lines": lines[0],
@@ -65,7 +71,7 @@ def main() -> int:
     python = [sys.executable, "-m", "geo", "--processes", str(args.processes)]
     print(
         f"{'command':<8}{'articles':>9}{'wall s':>9}{'art/s':>8}{'first line s':>14}"
-        f"{'peak RSS MB':>13}{'peak PSS MB':>13}"
+        f"{'peak RSS MB':>13}{'peak PSS MB':>13}{'command HWM':>13}{'worker HWM':>12}"
     )
     for size in (int(s) for s in args.sizes.split(",")):
         corpus = work / f"corpus-{size}"
@@ -79,7 +85,8 @@ def main() -> int:
             first = f"{run['first_line_s']:.1f}" if run["first_line_s"] is not None else "-"
             print(
                 f"{name:<8}{made:>9}{run['seconds']:>9.1f}{made / run['seconds']:>8.1f}{first:>14}"
-                f"{run['peak_rss_mb']:>13.0f}{run['peak_pss_mb']:>13.0f}   (exit {run['status']})",
+                f"{run['peak_rss_mb']:>13.0f}{run['peak_pss_mb']:>13.0f}{run['command_hwm_mb']:>13.0f}"
+                f"{run['worker_hwm_mb']:>12.0f}   (exit {run['status']})",
                 flush=True,
             )
     if args.keep:

@@ -294,7 +294,8 @@ def build_corpus(folder: Path, articles: int, seed: int = 20220226, *, html: boo
 
 class _MemorySampler:
     """Peak summed RSS (every second, from statm) and PSS (every fifth second, from smaps_rollup,
-    which costs ~7 ms a process) of this process and its descendants."""
+    which costs ~7 ms a process) of this process and its descendants, and each process's own
+    high-water mark (VmHWM, kept by the kernel: exact, whatever the sampling)."""
 
     def __init__(self, interval: float = 1.0, pss_every: int = 5, root: int | None = None):
         self.root = root or os.getpid()
@@ -302,6 +303,8 @@ class _MemorySampler:
         self.pss_every = pss_every
         self.peak_rss_mb = 0.0
         self.peak_pss_mb = 0.0
+        self.high_water_mb: dict[int, float] = {}
+        """Per process of the tree: its VmHWM at the last sample it was alive for."""
         self._count = 0
         self._page_kb = os.sysconf("SC_PAGE_SIZE") / 1024
         self._stop = threading.Event()
@@ -335,6 +338,10 @@ class _MemorySampler:
             try:
                 with open(f"/proc/{pid}/statm") as handle:
                     rss += int(handle.read().split()[1]) * self._page_kb
+                with open(f"/proc/{pid}/status") as handle:
+                    for line in handle:
+                        if line.startswith("VmHWM:"):
+                            self.high_water_mb[pid] = int(line.split()[1]) / 1024
                 if pss:
                     with open(f"/proc/{pid}/smaps_rollup") as handle:
                         for line in handle:
