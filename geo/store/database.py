@@ -315,13 +315,11 @@ class Store:
         """
         report = report or IngestReport()
         for chunk in chunked((item for item in parsed if not item.failed), batch):
-            with self.connection() as db:
+            with self.connection() as db:  # closed, settings and all, if the batch fails
                 db.execute(f"SET threads = {WRITER_THREADS}")
-                try:
-                    self._ingest_batch(db, chunk, report)
-                    db.execute("CHECKPOINT")
-                finally:
-                    db.execute("RESET threads")
+                self._ingest_batch(db, chunk, report)
+                db.execute("CHECKPOINT")
+                db.execute("RESET threads")
         return report
 
     def _ingest_batch(self, db: duckdb.DuckDBPyConnection, chunk: list[ParsedArticle], report: IngestReport) -> None:
