@@ -1,0 +1,166 @@
+"""Store writes: the writing process's memory as a store grows, parsing left out. Prints figures.
+
+    python benchmarks/store_writes.py [--articles 130000] [--report 10000] [--runs 1]
+                                      [--row-groups 2048,122880]
+
+Parses the 1,000 articles of ``benchmarks/pipeline.py``'s corpus once, then stores them over and
+over under new ids (what a long ``geo ingest`` writes, without its parsing), ``BATCH`` articles a
+``Store.ingest`` transaction, in a fresh process for each DuckDB row group size: the store's own
+(``ROW_GROUP_SIZE``) and DuckDB's default (122,880, the baseline). Every ``--report`` articles it
+prints the process's resident memory between batches, the largest rise above it during a batch
+(sampled every 2 ms: the batch's write and checkpoint), the process's high-water mark (VmHWM)
+and the seconds so far. With ``--runs`` > 1 each figure is the median over the runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import itertools
+import json
+import os
+import pickle
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+DUCKDB_DEFAULT_ROW_GROUP = 122_880
+FIGURES = ("rss", "rise", "hwm", "seconds")
+SAMPLE_SECONDS = 0.002
+"""How often the sampler reads the process's resident memory during a batch."""
+
+
+def _status_mb(field: str) -> int:
+    with open(f"/proc/{os.getpid()}/status") as status:
+        for line in status:
+            if line.startswith(field):
+                return int(line.split()[1]) // 1024
+    raise RuntimeError(f"no {field} in /proc status")
+
+
+class _Peak:
+    """The largest resident memory seen since the last ``reset``, sampled on a thread."""
+
+    def __init__(self) -> None:
+        self.value = 0
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def reset(self) -> int:
+        self.value = _status_mb("VmRSS")
+        return self.value
+
+    def _run(self) -> None:
+        while True:
+            self.value = max(self.value, _status_mb("VmRSS"))
+            time.sleep(SAMPLE_SECONDS)
+
+
+def parse_once(folder: Path) -> Path:
+    """The corpus parsed for real, pickled: what the write phases store again and again."""
+    from pipeline import build_corpus
+
+    from geo.input.read import ArticleStream
+    from geo.parsing.pipeline import Geoparser
+
+    corpus = folder / "corpus"
+    build_corpus(corpus, 1000)
+    parsed = [p for p in Geoparser(processes=2).parse(ArticleStream([corpus])) if not p.failed]
+    out = folder / "parsed.pickle"
+    out.write_bytes(pickle.dumps(parsed))
+    return out
+
+
+def _renamed(parsed: list) -> Iterator:
+    """The parsed articles again and again, each round under new ids and content hashes."""
+    for round_ in itertools.count():
+        for item in parsed:
+            article = item.article
+            yield dataclasses.replace(
+                item,
+                article=dataclasses.replace(
+                    article,
+                    id=f"r{round_}/{article.id}",
+                    source=f"r{round_}/{article.source}",
+                    content_hash=f"{article.content_hash}{round_}",
+                ),
+            )
+
+
+def phase_write(pickled: Path, row_group: int, total: int, report: int, folder: Path) -> None:
+    """Store ``total`` articles with this row group size; print a JSON line every ``report`` articles."""
+    from geo.store import database
+    from geo.store.database import BATCH, Store
+
+    database.ROW_GROUP_SIZE = row_group
+    parsed = pickle.loads(pickled.read_bytes())
+    store = Store(folder / f"store-{row_group}.duckdb")
+    peak = _Peak()
+    items = itertools.islice(_renamed(parsed), total)
+    started, done, rise = time.perf_counter(), 0, 0
+    while chunk := list(itertools.islice(items, BATCH)):
+        before = peak.reset()
+        store.ingest(chunk)
+        rise = max(rise, peak.value - before)
+        done += len(chunk)
+        if done % report == 0 or done == total:
+            figures = {"articles": done, "rss": _status_mb("VmRSS"), "rise": rise, "hwm": _status_mb("VmHWM")}
+            print(json.dumps({**figures, "seconds": time.perf_counter() - started}), flush=True)
+            rise = 0
+    print(json.dumps({"file_mb": store.path.stat().st_size / 1e6}), flush=True)
+
+
+def _run_write(pickled: Path, row_group: int, args: argparse.Namespace, folder: Path) -> list[dict]:
+    command = [sys.executable, __file__, "--phase", "write", str(pickled), str(row_group), str(args.articles)]
+    command += [str(args.report), str(folder)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=130_000, help="articles stored per run")
+    parser.add_argument("--report", type=int, default=10_000, help="print figures every this many articles")
+    parser.add_argument("--runs", type=int, default=1, help="runs per row group size (medians printed)")
+    parser.add_argument("--row-groups", help="comma-separated row group sizes (default: the store's and DuckDB's)")
+    parser.add_argument("--phase", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        pickled, row_group, total, report, folder = args.phase[1:]
+        phase_write(Path(pickled), int(row_group), int(total), int(report), Path(folder))
+        return
+    from geo.store.database import BATCH, ROW_GROUP_SIZE
+
+    sizes = [int(s) for s in args.row_groups.split(",")] if args.row_groups else [
+        ROW_GROUP_SIZE, DUCKDB_DEFAULT_ROW_GROUP]  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="dateline-writes-") as name:
+        folder = Path(name)
+        pickled = parse_once(folder)
+        print(f"# store writes: {args.articles:,} articles, {BATCH} a batch, runs={args.runs}, code in {ROOT}")
+        print("# per row group size: RSS between batches / largest rise during a batch / VmHWM (MB), seconds")
+        results = {size: [_run_write(pickled, size, args, folder) for _ in range(args.runs)] for size in sizes}
+    header = "".join(f" | {f'row groups of {size:,}':>34}" for size in sizes)
+    print(f"{'articles':>9}{header}")
+    for index, row in enumerate(results[sizes[0]][0][:-1]):
+        cells = ""
+        for size in sizes:
+            med = {k: statistics.median(run[index][k] for run in results[size]) for k in FIGURES}
+            cells += f" | {med['rss']:6.0f} / {med['rise']:5.0f} / {med['hwm']:5.0f} MB {med['seconds']:7.1f} s"
+        print(f"{row['articles']:9,}{cells}")
+    files = "; ".join(
+        f"row groups of {size:,}: {statistics.median(run[-1]['file_mb'] for run in results[size]):.0f} MB"
+        for size in sizes
+    )
+    print(f"store file: {files}")
+
+
+if __name__ == "__main__":
+    main()
