@@ -31,7 +31,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
 DUCKDB_DEFAULT_ROW_GROUP = 122_880
 FIGURES = ("rss", "rise", "hwm", "seconds")
