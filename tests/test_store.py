@@ -292,7 +292,7 @@ def test_row_groups_stay_small_so_a_checkpoint_never_rewrites_a_large_table_tail
     store = Store(tmp_path / "s.duckdb")
     store.ingest([_parsed(f"a{i}", f"Kyiv text number {i}") for i in range(ROW_GROUP_SIZE * 2 + 100)], batch=5000)
     groups = _row_groups(store, "articles")
-    assert len(groups) == 3 and max(groups) == ROW_GROUP_SIZE  # DuckDB's default would make one group of 4,196
+    assert len(groups) == 3 and max(groups) == ROW_GROUP_SIZE  # with DuckDB's default: one group of them all
 
 
 def test_a_store_written_with_duckdbs_default_row_groups_is_read_and_extended(tmp_path):

@@ -77,17 +77,18 @@ with a thread per core, DuckDB's per-thread buffers raised the ingesting process
 thread, at the same speed). Queries (the dashboard's) keep every thread."""
 STORE_CATALOG = "store"
 """The name the store file is attached under in each connection."""
-ROW_GROUP_SIZE = 2048
+ROW_GROUP_SIZE = 4096
 """Rows per DuckDB row group (DuckDB's default: 122,880), set on every connection.
 
 Each batch's checkpoint appends small row groups, and DuckDB merges them at later checkpoints
-by doubling, up to a full row group: the whole table's tail is read and compressed again in
-memory. On the article table (texts of ~2 KB a row) that cost the ingesting process a spike
-the size of the store: 150 MB on the checkpoint at 31,800 articles, 306 MB at 63,800, 569 MB
-at 122,800 (one writer replaying 1,000 parsed articles over and over). With 2,048 rows (one
-DuckDB vector) a merge rewrites a few thousand rows at most, and the writer's peak over 50,000
-articles went from 406 to 288 MB at the same speed. The price: a file about a third larger
-(330 against 242 MB at 50,000 articles) and text search about 40% slower (still tens of ms)."""
+by doubling, up to a full row group: the table's whole tail is read and compressed again in
+memory. On the article table (texts of ~2 KB a row) that cost the writing process a spike the
+size of the store: 351 MB near 64,000 articles, 618 MB near 123,000. With 4,096 rows a merge
+rewrites at most a few row groups: over 130,000 articles the writer's peak (VmHWM) stayed at
+317-343 MB from 40,000 on, against 400-830 MB, at the same speed, for a file 5% larger
+(``benchmarks/store_writes.py``). Smaller groups (2,048) cost more per group than they save:
+the writer's peak kept growing with the number of groups (359 MB at 130,000), and writes were
+18% slower."""
 ARTICLE_COLUMNS = (
     "id", "source", "title", "date", "date_estimated", "url", "outlet", "author", "language", "encoding", "note",
     "mapped", "text", "content_hash", "ingested_at",
