@@ -15,7 +15,7 @@ import pytest
 from gazetteer import Place
 from geo.errors import StoreBusy
 from geo.records import Article, Mention, ParsedArticle, content_hash
-from geo.store.database import ROW_GROUP_SIZE, Store, place_key
+from geo.store.database import Store, place_key
 from geo.store.frames import MENTIONS_FRAME
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -279,34 +279,3 @@ def test_a_kept_connection_gets_every_thread_back_and_an_empty_log_after_an_inge
         assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 5
     wal = path.with_name(path.name + ".wal")
     assert not wal.exists() or wal.stat().st_size == 0  # each batch is in the file, not only in the log
-
-
-def _row_groups(store: Store, table: str) -> list[int]:
-    """Rows in each of a table's row groups."""
-    with store.connection() as db:
-        query = f"SELECT row_group_id, max(count) FROM pragma_storage_info('{table}') GROUP BY 1 ORDER BY 1"
-        return [rows for _, rows in db.execute(query).fetchall()]
-
-
-def test_row_groups_stay_small_so_a_checkpoint_never_rewrites_a_large_table_tail(tmp_path):
-    store = Store(tmp_path / "s.duckdb")
-    store.ingest([_parsed(f"a{i}", f"Kyiv text number {i}") for i in range(ROW_GROUP_SIZE * 2 + 100)], batch=5000)
-    groups = _row_groups(store, "articles")
-    assert len(groups) == 3 and max(groups) == ROW_GROUP_SIZE  # with DuckDB's default: one group of them all
-
-
-def test_a_store_written_with_duckdbs_default_row_groups_is_read_and_extended(tmp_path):
-    path = tmp_path / "s.duckdb"
-    store = Store(path)
-    store.ingest([_parsed(f"a{i}", f"Kyiv text number {i}") for i in range(3000)], batch=5000)
-    rewritten = tmp_path / "plain.duckdb"
-    script = (
-        f"import duckdb; db = duckdb.connect({str(rewritten)!r}); db.execute(\"ATTACH {str(path)!r} AS old\");"
-        " db.execute('COPY FROM DATABASE old TO plain'); db.close()"
-    )
-    subprocess.run([sys.executable, "-c", script], check=True)
-    old = Store(rewritten)
-    assert _row_groups(old, "articles") == [3000]  # one default-sized group
-    old.ingest([_parsed(f"b{i}", f"Sea text {i}", places=(SEA,)) for i in range(10)])
-    assert old.counts() == {"articles": 3010, "places": 2, "mentions": 3010}
-    assert old.article("a2999")["text"] == "Kyiv text number 2999"

@@ -75,20 +75,6 @@ only in the write-ahead log). A write is a few small statements, and the cores a
 with a thread per core, DuckDB's per-thread buffers raised the ingesting process's peak memory
 (its VmHWM over a 20,000-article ``geo ingest``: 701 and 714 MB, against 666 and 667 MB on one
 thread, at the same speed). Queries (the dashboard's) keep every thread."""
-STORE_CATALOG = "store"
-"""The name the store file is attached under in each connection."""
-ROW_GROUP_SIZE = 4096
-"""Rows per DuckDB row group (DuckDB's default: 122,880), set on every connection.
-
-Each batch's checkpoint appends small row groups, and DuckDB merges them at later checkpoints
-by doubling, up to a full row group: the table's whole tail is read and compressed again in
-memory. On the article table (texts of ~2 KB a row) that cost the writing process a spike the
-size of the store: 351 MB near 64,000 articles, 618 MB near 123,000. With 4,096 rows a merge
-rewrites at most a few row groups: over 130,000 articles the writer's peak (VmHWM) stayed at
-317-343 MB from 40,000 on, against 400-830 MB, at the same speed, for a file 5% larger
-(``benchmarks/store_writes.py``). Smaller groups (2,048) cost more per group than they save:
-the writer's peak kept growing with the number of groups (359 MB at 130,000), and writes were
-18% slower."""
 ARTICLE_COLUMNS = (
     "id", "source", "title", "date", "date_estimated", "url", "outlet", "author", "language", "encoding", "note",
     "mapped", "text", "content_hash", "ingested_at",
@@ -164,20 +150,6 @@ def _close_idle(path: Path, kept: _Kept) -> None:
         if _KEPT.get(path) is kept:
             del _KEPT[path]
             kept.db.close()
-
-
-def _connect(path: Path) -> duckdb.DuckDBPyConnection:
-    """A connection to the store file, attached with ``ROW_GROUP_SIZE`` and in use (DuckDB takes
-    the row group size only when a file is attached, and keeps it for that attachment only)."""
-    db = duckdb.connect()
-    try:
-        quoted = str(path).replace("'", "''")
-        db.execute(f"ATTACH '{quoted}' AS {STORE_CATALOG} (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
-        db.execute(f"USE {STORE_CATALOG}")
-    except BaseException:
-        db.close()
-        raise
-    return db
 
 
 def _quoted(columns: Iterable[str]) -> str:
@@ -320,7 +292,7 @@ class Store:
         waiting = False
         while True:
             try:
-                return _connect(self.path)
+                return duckdb.connect(str(self.path))
             except duckdb.Error as error:
                 closing = any(message in str(error) for message in CLOSING_RACE)
                 if not closing and not (isinstance(error, duckdb.IOException) and "lock" in str(error).lower()):
