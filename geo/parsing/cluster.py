@@ -33,9 +33,8 @@ from gazetteer import Gazetteer
 from gazetteer.errors import GazetteerError
 from geo.chunks import chunked
 from geo.errors import ClusterUnreachable, DatelineError
-from geo.parsing.nlp import load_nlp, model_name
-from geo.parsing.pipeline import Options, parse_batch
-from geo.parsing.support import load_word_frequencies
+from geo.parsing.nlp import model_name
+from geo.parsing.pipeline import Options, load_parsing, parse_batch
 from geo.parsing.tables import parsed_articles, parsed_table
 from geo.records import Article, ParsedArticle
 
@@ -141,9 +140,7 @@ not shared between threads (and parsing holds the GIL: a second thread would gai
 def _loaded(model: str, gazetteer_path: str | None) -> _Loaded:
     """This worker process's model and gazetteer, loaded on first use (None: the worker's own build)."""
     gazetteer = Gazetteer.open(gazetteer_path)
-    nlp = load_nlp(gazetteer, model)
-    load_word_frequencies()
-    return _Loaded(nlp, gazetteer)
+    return _Loaded(load_parsing(gazetteer, model), gazetteer)
 
 
 def load_on_worker(model: str, gazetteer_path: str | None) -> str | None:

@@ -38,7 +38,7 @@ from geo.parsing.support import load_word_frequencies
 from geo.parsing.toponym import Toponym
 from geo.records import Article, Mention, ParsedArticle
 
-__all__ = ["SUPPORTED_LANGUAGES", "Geoparser", "Options", "parse_batch", "pieces"]
+__all__ = ["SUPPORTED_LANGUAGES", "Geoparser", "Options", "load_parsing", "parse_batch", "pieces"]
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,15 @@ class Options:
     all_toponyms: bool = False
     focus: frozenset[str] = field(default_factory=frozenset)
     weights: Path | None = None
+
+
+def load_parsing(gazetteer: Gazetteer, model: str | None = None, weights: Path | None = None) -> Language:
+    """Load, once per process, what ``parse_batch`` reads: the ranker's weights (``weights``, or
+    the committed ones), the word frequencies, and the spaCy pipeline with the gazetteer ruler,
+    which is returned."""
+    load_ranker(weights)
+    load_word_frequencies()
+    return load_nlp(gazetteer, model)
 
 
 def pieces(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, str]]:
@@ -200,9 +209,7 @@ class Geoparser:
         processes: int | None = None,
     ):
         self.gazetteer = gazetteer or Gazetteer.open()
-        load_ranker(options.weights)
-        self.nlp = load_nlp(self.gazetteer, model)
-        load_word_frequencies()
+        self.nlp = load_parsing(self.gazetteer, model, options.weights)
         self.options = options
         self.processes = max(1, processes or os.cpu_count() or 1)
 
