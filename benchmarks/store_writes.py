@@ -56,7 +56,11 @@ def _status_mb(field: str) -> int:
 
 
 class _Peak:
-    """The largest resident memory seen since the last ``reset``, sampled on a thread."""
+    """The largest resident memory of this process seen since the last ``reset``, sampled on a thread.
+
+    Not ``pipeline._MemorySampler``: that one walks the process tree and reads three /proc files a
+    process per sample, which at one sample every 2 ms would hold the GIL long enough to slow the
+    writes it measures; one status read of this process is all a per-batch peak needs."""
 
     def __init__(self) -> None:
         self.value = 0
