@@ -649,6 +649,7 @@ def test_uploading_an_article_adds_its_places(opened, tmp_path):
 
     click_place(page, "Lviv")
     _panel_shows(page, "Lviv")
+    wait_idle(page)  # the heading is drawn before the sentences below it
     assert "Lviv" in page.locator("div.sentence mark").all_inner_texts()
     page.screenshot(path=RESULTS / "after-upload.png", full_page=True)
 
