@@ -9,9 +9,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from gazetteer import Place
 from geo.errors import StoreTooNew
+from geo.records import Article, Mention, ParsedArticle, content_hash
 from geo.store.database import Store
+from geo.store.queries import Filters, StoreReader
 from geo.store.schema import SCHEMA_VERSION, migrated_id
+from geo.store.texts import TEXT_PART
 
 SCHEMA_1 = """
 CREATE TABLE articles (id VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, title VARCHAR, date DATE,
@@ -64,7 +68,7 @@ def test_a_schema_1_store_gets_new_ids_and_keeps_everything(tmp_path, monkeypatc
     )
     messages: list[str] = []
     store = Store(path, on_message=messages.append)
-    assert messages and "schema 2" in messages[0]
+    assert messages and "schema 3" in messages[0]
     assert store.counts() == {"articles": 5, "places": 1, "mentions": 5}
     for new_id in ("news/report.txt", "feed.jsonl#3", "feed.jsonl#own-id", "abs/story.txt"):
         article = store.article(new_id)
@@ -76,6 +80,54 @@ def test_a_schema_1_store_gets_new_ids_and_keeps_everything(tmp_path, monkeypatc
         ["news/report.txt", "feed.jsonl#3", "feed.jsonl#own-id", "upload/hash-up-/notes.md", "abs/story.txt"]
     )
     assert Store(path, on_message=messages.append) and len(messages) == 1  # migrated once
+
+
+def _back_to_schema_2(path: Path) -> None:
+    """Turn a current store into the layout schema 2 had: each text whole in ``articles.text``."""
+    db = duckdb.connect(str(path))
+    db.execute("ALTER TABLE articles ADD COLUMN text VARCHAR")
+    db.execute(
+        """
+        UPDATE articles a SET text = t.text
+        FROM (SELECT article_id, string_agg(text, '' ORDER BY part) AS text FROM article_texts GROUP BY article_id) t
+        WHERE t.article_id = a.id
+        """
+    )
+    db.execute("DROP TABLE article_texts")
+    db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    db.close()
+
+
+def test_a_schema_2_store_gets_its_texts_in_parts_and_keeps_everything(tmp_path):
+    path = tmp_path / "v2.duckdb"
+    kharkiv = Place(
+        1, "Kharkiv", "city", "city", "UA", "Kharkiv", "UA.07", 49.98, 36.25, 1430885, 706483, "geonames cities500"
+    )
+    parsed = []
+    for number in range(3):
+        text = f"Story {number}. " + "Ще одне речення 🇺🇦. " * (number * 30) + "Kharkiv was quiet at dawn. The end."
+        start = text.index("Kharkiv")
+        article = Article(f"n{number}.txt", f"n{number}.txt", text, "T", None, False, None, None,
+                          content_hash("T", None, text))  # fmt: skip
+        sentence_end = text.index(" The end")
+        parsed.append(ParsedArticle(article, (Mention("Kharkiv", start, start + 7, 0.9, kharkiv, "name", start,
+                                                       sentence_end),)))  # fmt: skip
+    store = Store(path)
+    store.ingest(parsed)
+    sentences = StoreReader(store).sentences("geonames:706483", Filters())
+    assert len(parsed[2].article.text) > 3 * TEXT_PART and len(sentences) == 3
+    _back_to_schema_2(path)
+
+    messages: list[str] = []
+    migrated = Store(path, on_message=messages.append)
+    assert messages and "schema 3" in messages[0] and "texts in parts" in messages[0]
+    assert {item.article.id: migrated.article(item.article.id)["text"] for item in parsed} == {
+        item.article.id: item.article.text for item in parsed
+    }
+    assert StoreReader(migrated).sentences("geonames:706483", Filters()) == sentences
+    with migrated.connection() as db:
+        columns = {row[0] for row in db.execute("DESCRIBE articles").fetchall()}
+    assert "text" not in columns and migrated.counts() == {"articles": 3, "places": 1, "mentions": 3}
 
 
 def test_a_migration_that_fails_leaves_the_old_store_as_it_was(tmp_path, monkeypatch):

@@ -62,6 +62,7 @@ from geo.store.frames import (
 )
 from geo.store.schema import NEXT_GENERATION, create_or_migrate, insert_terms
 from geo.store.terms import terms
+from geo.store.texts import insert_texts, text_of, texts_of
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ with a thread per core, DuckDB's per-thread buffers raised the ingesting process
 thread, at the same speed). Queries (the dashboard's) keep every thread."""
 ARTICLE_COLUMNS = (
     "id", "source", "title", "date", "date_estimated", "url", "outlet", "author", "language", "encoding", "note",
-    "mapped", "text", "content_hash", "ingested_at",
+    "mapped", "content_hash", "ingested_at",
 )  # fmt: skip
 SOURCE_COLUMNS = ("source_id", "article_id", "source", "added_at")
 MENTION_COLUMNS = (
@@ -107,6 +108,8 @@ _MENTIONS_QUERY = f"""
 """
 _DERIVED_TABLES = ("place_articles", "article_terms")
 """Tables derived from an article's mentions and words, deleted and written with it."""
+_BY_ARTICLE = ("mentions", "article_texts", *_DERIVED_TABLES)
+"""Tables whose rows belong to one article (column ``article_id``), deleted with it."""
 
 
 WAIT_SECONDS = 30.0
@@ -227,6 +230,7 @@ class _Batch:
     mentions: list[tuple] = field(default_factory=list)
     places: dict[str, Place] = field(default_factory=dict)
     words: dict[str, set[str]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
 
 
 class Store:
@@ -396,8 +400,9 @@ class Store:
         batch.articles.append((
             article.id, article.source, article.title, article.date, article.date_estimated, article.url,
             article.outlet, article.author, article.language, article.encoding, item.note,
-            sum(m.place is not None for m in item.mentions), article.text, article.content_hash, now,
+            sum(m.place is not None for m in item.mentions), article.content_hash, now,
         ))  # fmt: skip
+        batch.texts[article.id] = article.text
         batch.sources.append((article.id, article.id, article.source, now))
         batch.words[article.id] = terms(article.title, article.text)
         for m in item.mentions:
@@ -423,12 +428,13 @@ class Store:
             db.execute("DELETE FROM article_sources WHERE list_contains(?, source_id)", [sorted(batch.dropped_sources)])
             for old, new in batch.rekeyed.items():
                 self._rekey(db, old, new)
-            for table, column in (("mentions", "article_id"), *((t, "article_id") for t in _DERIVED_TABLES)):
-                db.execute(f"DELETE FROM {table} WHERE list_contains(?, {column})", [gone])
+            for table in _BY_ARTICLE:
+                db.execute(f"DELETE FROM {table} WHERE list_contains(?, article_id)", [gone])
             db.execute("DELETE FROM article_sources WHERE list_contains(?, article_id)", [sorted(batch.removed)])
             db.execute("DELETE FROM articles WHERE list_contains(?, id)", [gone])
             db.execute("DELETE FROM article_sources WHERE list_contains(?, source_id)", [written])
             _insert(db, "articles", ARTICLE_COLUMNS, batch.articles)
+            insert_texts(db, batch.texts)
             _insert(db, "article_sources", SOURCE_COLUMNS, batch.sources)
             _insert(db, "mentions", MENTION_COLUMNS, batch.mentions)
             db.execute("DELETE FROM places WHERE list_contains(?, place_key)", [list(batch.places)])
@@ -443,10 +449,10 @@ class Store:
 
     @staticmethod
     def _rekey(db: duckdb.DuckDBPyConnection, old: str, new: str) -> None:
-        """Give a stored article (and its mentions and index rows) a new id, in the open transaction."""
+        """Give a stored article (its text, mentions and index rows) a new id, in the open transaction."""
         db.execute("INSERT INTO articles SELECT ? AS id, * EXCLUDE (id) FROM articles WHERE id = ?", [new, old])
-        db.execute("UPDATE mentions SET article_id = ? WHERE article_id = ?", [new, old])
-        db.execute("UPDATE article_terms SET article_id = ? WHERE article_id = ?", [new, old])
+        for table in ("mentions", "article_texts", "article_terms"):
+            db.execute(f"UPDATE {table} SET article_id = ? WHERE article_id = ?", [new, old])
         db.execute("DELETE FROM place_articles WHERE article_id = ?", [old])
         db.execute("UPDATE article_sources SET article_id = ? WHERE article_id = ?", [new, old])
         db.execute("DELETE FROM articles WHERE id = ?", [old])
@@ -484,7 +490,7 @@ class Store:
             ids = [row[0] for row in db.execute("SELECT id FROM articles WHERE date IS NULL ORDER BY id").fetchall()]
         for chunk in chunked(ids, BATCH):
             with self.connection() as db:
-                yield from db.execute("SELECT id, text FROM articles WHERE list_contains(?, id)", [chunk]).fetchall()
+                yield from texts_of(db, chunk).items()
 
     def reference_date(self) -> dt.date | None:
         """The median date read (not estimated) from the stored articles: the year for dates without one."""
@@ -507,7 +513,7 @@ class Store:
         with self.connection() as db:
             db.execute("BEGIN TRANSACTION")
             try:
-                for table in ("mentions", *_DERIVED_TABLES, "article_sources"):
+                for table in (*_BY_ARTICLE, "article_sources"):
                     db.execute(f"DELETE FROM {table} WHERE list_contains(?, article_id)", [ids])
                 removed = db.execute("DELETE FROM articles WHERE list_contains(?, id)", [ids]).fetchone()[0]
                 db.execute(NEXT_GENERATION)
@@ -538,7 +544,7 @@ class Store:
             if row is None:
                 return None
             columns = [d[0] for d in db.description]
-            return dict(zip(columns, row))
+            return {**dict(zip(columns, row)), "text": text_of(db, article_id)}
 
     def sources(self, article_id: str) -> list[str]:
         """Every place the article was read from, first first."""
@@ -551,4 +557,4 @@ class Store:
     def article_texts(self) -> dict[str, str]:
         """Every stored article's cleaned text, by id (the offsets of mentions point into it)."""
         with self.connection() as db:
-            return dict(db.execute("SELECT id, text FROM articles").fetchall())
+            return texts_of(db, [row[0] for row in db.execute("SELECT id FROM articles").fetchall()])

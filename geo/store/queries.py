@@ -35,6 +35,7 @@ from geo.store.frames import (
 )
 from geo.store.schema import SCORE_STEPS
 from geo.store.terms import query_terms, term_hash
+from geo.store.texts import TEXT_PART, sentence_parts, text_of
 
 __all__ = ["EXPORT_BATCH", "Filters", "Overview", "StoreReader"]
 
@@ -166,16 +167,27 @@ class StoreReader:
             spans: dict[tuple[str, int], tuple[int, list[tuple[int, int]]]] = {}
             for article_id, start, end, s_start, s_end in found:
                 spans.setdefault((article_id, s_start), (s_end, []))[1].append((start - s_start, end - s_start))
-            wanted = [(a, s, e) for (a, s), (e, _) in spans.items()]
-            frame = pd.DataFrame(wanted, columns=["article_id", "sentence_start", "sentence_end"])
+            wanted = [(a, s, e, *sentence_parts(s, e)) for (a, s), (e, _) in spans.items()]
+            frame = pd.DataFrame(
+                wanted, columns=["article_id", "sentence_start", "sentence_end", "first_part", "last_part"]
+            )
             db.register("wanted", frame)
             try:
                 rows = db.execute(
-                    """
-                    SELECT w.article_id, w.sentence_start, a.title, a.date, a.date_estimated, a.source, a.url,
-                           a.outlet, substr(a.text, w.sentence_start + 1, w.sentence_end - w.sentence_start)
-                    FROM articles a JOIN wanted w ON w.article_id = a.id
-                    WHERE list_contains(?, a.id)
+                    f"""
+                    WITH sentence_texts AS (
+                        SELECT w.article_id, w.sentence_start,
+                               substr(string_agg(t.text, '' ORDER BY t.part),
+                                      w.sentence_start - w.first_part * {TEXT_PART} + 1,
+                                      w.sentence_end - w.sentence_start) AS sentence
+                        FROM wanted w JOIN article_texts t
+                          ON t.article_id = w.article_id AND t.part BETWEEN w.first_part AND w.last_part
+                        WHERE list_contains(?, t.article_id)
+                        GROUP BY w.article_id, w.sentence_start, w.sentence_end, w.first_part
+                    )
+                    SELECT s.article_id, s.sentence_start, a.title, a.date, a.date_estimated, a.source, a.url,
+                           a.outlet, s.sentence
+                    FROM sentence_texts s JOIN articles a ON a.id = s.article_id
                     """,
                     [ids],
                 ).fetchall()
@@ -199,6 +211,7 @@ class StoreReader:
             if row is None:
                 return None
             article = dict(zip([d[0] for d in db.description], row))
+            article["text"] = text_of(db, article_id)
             article["mentions"] = db.execute(
                 """
                 SELECT m.start, m."end", m.text, m.score, m.match, m.place_key, p.name AS place, p.kind,

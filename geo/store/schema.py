@@ -1,10 +1,12 @@
 """The store's tables, and the migrations that bring an older store file up to date.
 
-Tables (version 2):
+Tables (version 3):
 
-- ``articles``: one row per stored article: its text, title, date, outlet, language, a ``note``
-  when it was stored unparsed (a language not supported yet), and how many of its mentions are
-  mapped (``mapped``: the dashboard's unfiltered counts and timeline read it alone).
+- ``articles``: one row per stored article: its title, date, outlet, language, a ``note`` when it
+  was stored unparsed (a language not supported yet), and how many of its mentions are mapped
+  (``mapped``: the dashboard's unfiltered counts and timeline read it alone).
+- ``article_texts``: each article's cleaned text, in parts of a few hundred characters, one row a
+  part (why, and how to read them: ``geo.store.texts``).
 - ``article_sources``: every place an article was read from: its own id, plus any other file or
   row with the same content ("same content under two names is one article with both sources").
 - ``places``: the gazetteer places that mentions point to, keyed by ``place_key``.
@@ -41,6 +43,7 @@ from gazetteer.normalize import name_key
 from geo.chunks import chunked
 from geo.errors import StoreTooNew
 from geo.store.terms import term_hashes, terms
+from geo.store.texts import insert_texts
 
 __all__ = [
     "MAPPED_OF",
@@ -56,9 +59,10 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MIGRATION_BATCH = 500
-"""Articles whose words are indexed at a time while migrating (texts are read a batch at a time)."""
+"""Articles whose texts are split (and words indexed) at a time while migrating: texts are read a
+batch at a time."""
 SCORE_STEPS = 20
 """Confidence steps of ``place_articles.score_counts`` (0, 0.05, ..., 1): the dashboard's
 confidence slider moves in these steps, so mention counts at any of its positions are exact."""
@@ -78,10 +82,10 @@ CREATE TABLE IF NOT EXISTS articles (
     encoding VARCHAR,
     note VARCHAR,
     mapped INTEGER NOT NULL DEFAULT 0,
-    text VARCHAR NOT NULL,
     content_hash VARCHAR NOT NULL,
     ingested_at TIMESTAMP NOT NULL
 );
+CREATE TABLE IF NOT EXISTS article_texts (article_id VARCHAR NOT NULL, part INTEGER NOT NULL, text VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS article_sources (
     source_id VARCHAR PRIMARY KEY,
     article_id VARCHAR NOT NULL,
@@ -192,12 +196,13 @@ def create_or_migrate(db: duckdb.DuckDBPyConnection, *, on_message: Callable[[st
         )
     db.execute("BEGIN TRANSACTION")
     try:
-        if version == 1:
-            message = "Migrating the store to schema 2 (unique article ids, search index); nothing is lost"
+        if version in _MIGRATIONS:
+            changes, migrate = _MIGRATIONS[version]
+            message = f"Migrating the store to schema {SCHEMA_VERSION} ({changes}); nothing is lost"
             logger.info(message)
             if on_message is not None:
                 on_message(message)
-            _v1_to_v2(db)
+            migrate(db)
         db.execute(TABLES)
         db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
@@ -239,8 +244,8 @@ def migrated_id(old_id: str, source: str, content_hash: str, cwd: Path) -> str:
     return f"{new_id}#{own_id}"
 
 
-def _v1_to_v2(db: duckdb.DuckDBPyConnection) -> None:
-    """Schema 1 -> 2: new ids, new article columns, nullable place keys, the derived tables."""
+def _from_v1(db: duckdb.DuckDBPyConnection) -> None:
+    """Schema 1 -> 3: new ids, new article columns, texts in parts, nullable place keys, the derived tables."""
     cwd = Path.cwd()
     rows = db.execute("SELECT id, source, content_hash FROM articles").fetchall()
     seen: set[str] = set()
@@ -261,7 +266,7 @@ def _v1_to_v2(db: duckdb.DuckDBPyConnection) -> None:
             """
             INSERT INTO articles
             SELECT i.new_id, a.source, a.title, a.date, a.date_estimated, a.url, NULL, NULL, NULL, NULL, NULL, 0,
-                   a.text, a.content_hash, a.ingested_at
+                   a.content_hash, a.ingested_at
             FROM articles_v1 a JOIN id_map i ON i.old_id = a.id
             """
         )
@@ -280,15 +285,39 @@ def _v1_to_v2(db: duckdb.DuckDBPyConnection) -> None:
         db.register("name_keys", keys)
         db.execute("UPDATE mentions m SET name_key = k.name_key FROM name_keys k WHERE k.text = m.text")
         db.unregister("name_keys")
+        ids = [new_id for _, new_id in mapping]
+        renamed = "(SELECT i.new_id AS id, a.title, a.text FROM articles_v1 a JOIN id_map i ON i.old_id = a.id)"
+        _split_texts(db, renamed, ids, index_words=True)
         db.execute("DROP TABLE articles_v1")
     finally:
         db.unregister("id_map")
-    ids = [new_id for _, new_id in mapping]
     db.execute(PLACE_ARTICLES_OF, [ids])
     db.execute(MAPPED_OF, [ids])
+
+
+def _from_v2(db: duckdb.DuckDBPyConnection) -> None:
+    """Schema 2 -> 3: article texts move from ``articles.text`` to ``article_texts``."""
+    db.execute(TABLES)
+    ids = [row[0] for row in db.execute("SELECT id FROM articles ORDER BY id").fetchall()]
+    _split_texts(db, "articles", ids, index_words=False)
+    db.execute("ALTER TABLE articles DROP COLUMN text")
+
+
+def _split_texts(db: duckdb.DuckDBPyConnection, relation: str, ids: list[str], *, index_words: bool) -> None:
+    """Write the texts of ``relation`` (rows of id, title, text) into ``article_texts``, a batch of
+    articles at a time, indexing their words too when asked."""
     for chunk in chunked(ids, MIGRATION_BATCH):
-        found = db.execute("SELECT id, title, text FROM articles WHERE list_contains(?, id)", [chunk]).fetchall()
-        insert_terms(db, {article_id: terms(title, text) for article_id, title, text in found})
+        found = db.execute(f"SELECT id, title, text FROM {relation} WHERE list_contains(?, id)", [chunk]).fetchall()
+        insert_texts(db, {article_id: text for article_id, _, text in found})
+        if index_words:
+            insert_terms(db, {article_id: terms(title, text) for article_id, title, text in found})
+
+
+_MIGRATIONS: dict[int, tuple[str, Callable[[duckdb.DuckDBPyConnection], None]]] = {
+    1: ("unique article ids, search index, article texts in parts", _from_v1),
+    2: ("article texts in parts", _from_v2),
+}
+"""For each older schema version: what migrating it changes, and the migration to the current one."""
 
 
 def insert_terms(db: duckdb.DuckDBPyConnection, words: dict[str, set[str]]) -> None:

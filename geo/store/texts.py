@@ -1,0 +1,61 @@
+"""Article texts in the store: each text cut into parts of ``TEXT_PART`` characters, one row a part.
+
+Why not a column of ``articles``: every write's checkpoint appends a small row group to each table,
+and DuckDB's checkpoint merges a table's small row groups into bigger ones (doubling, up to its
+122,880-row groups), reading the rows merged into memory. With whole texts in ``articles``, one
+such merge held the texts of tens of thousands of articles (about 150 MB at 32,000 articles, 570 MB
+at 123,000): the writer's memory grew with the store. Parts of a few hundred characters cap the
+rows a merge holds at a few tens of MB of text, whatever the store's size.
+
+Offsets (mentions, sentences) count characters (code points) in the whole text, as Python slices
+and DuckDB's ``substr`` do; joining an article's parts in order gives back its text exactly.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+__all__ = ["TEXT_PART", "insert_texts", "sentence_parts", "text_of", "text_rows", "texts_of"]
+
+TEXT_PART = 256
+"""Characters a row of ``article_texts``: a full DuckDB row group (122,880 rows) then holds at most
+~31 MB of text, the most a checkpoint's merge of that table reads at once; a news article is some
+20 parts."""
+
+_TEXTS_OF = """
+SELECT article_id, string_agg(text, '' ORDER BY part) FROM article_texts
+WHERE list_contains(?, article_id) GROUP BY article_id
+"""
+
+
+def text_rows(article_id: str, text: str) -> list[tuple[str, int, str]]:
+    """The ``article_texts`` rows of one article: (article id, part number, part); at least one part."""
+    count = max(1, -(-len(text) // TEXT_PART))
+    return [(article_id, part, text[part * TEXT_PART : (part + 1) * TEXT_PART]) for part in range(count)]
+
+
+def insert_texts(db: duckdb.DuckDBPyConnection, texts: dict[str, str]) -> None:
+    """Add articles' texts (by article id) to ``article_texts``, in the open transaction."""
+    rows = [row for article_id, text in texts.items() for row in text_rows(article_id, text)]
+    if rows:
+        db.register("incoming_texts", pd.DataFrame(rows, columns=["article_id", "part", "text"]))
+        try:
+            db.execute("INSERT INTO article_texts SELECT article_id, part, text FROM incoming_texts")
+        finally:
+            db.unregister("incoming_texts")
+
+
+def sentence_parts(start: int, end: int) -> tuple[int, int]:
+    """The first and last part numbers holding the characters ``start`` to ``end`` (exclusive)."""
+    return start // TEXT_PART, max(start, end - 1) // TEXT_PART
+
+
+def texts_of(db: duckdb.DuckDBPyConnection, article_ids: list[str]) -> dict[str, str]:
+    """The texts of these stored articles, by id (ids not stored are absent)."""
+    return dict(db.execute(_TEXTS_OF, [article_ids]).fetchall())
+
+
+def text_of(db: duckdb.DuckDBPyConnection, article_id: str) -> str | None:
+    """One stored article's text, or None when it is not stored."""
+    return texts_of(db, [article_id]).get(article_id)
