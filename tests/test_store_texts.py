@@ -61,7 +61,8 @@ def test_removing_or_replacing_an_article_removes_its_old_parts(tmp_path):
     store.ingest([shorter])
     assert store.article("a")["text"] == shorter.article.text
     with store.connection() as db:
-        assert db.execute("SELECT count(*) FROM article_texts").fetchone()[0] == len(text_rows("a", shorter.article.text))
+        parts = db.execute("SELECT count(*) FROM article_texts").fetchone()[0]
+    assert parts == len(text_rows("a", shorter.article.text))
     store.remove(["a"])
     with store.connection() as db:
         assert db.execute("SELECT count(*) FROM article_texts").fetchone()[0] == 0
