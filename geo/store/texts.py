@@ -1,11 +1,13 @@
 """Article texts in the store: each text cut into parts of ``TEXT_PART`` characters, one row a part.
 
 Why not a column of ``articles``: every write's checkpoint appends a small row group to each table,
-and DuckDB's checkpoint merges a table's small row groups into bigger ones (doubling, up to its
-122,880-row groups), reading the rows merged into memory. With whole texts in ``articles``, one
-such merge held the texts of tens of thousands of articles (about 150 MB at 32,000 articles, 570 MB
-at 123,000): the writer's memory grew with the store. Parts of a few hundred characters cap the
-rows a merge holds at a few tens of MB of text, whatever the store's size.
+and DuckDB's checkpoint merges a table's small row groups (doubling them up to its 122,880-row
+groups, and squeezing small groups into nearly full ones, up to three groups at a time), holding
+the merged rows in memory. With whole texts in ``articles``, one such merge held the texts of tens
+of thousands of articles: storing already-parsed articles, the writing process peaked at 408 MB
+at 40,000 articles and 554 MB at 70,000 (830 MB at 130,000). Narrow rows cap what a merge holds:
+with 64-character parts the same run stays at 335-344 MB from 20,000 to 70,000 articles
+(``benchmarks/store_writes.py``).
 
 Offsets (mentions, sentences) count characters (code points) in the whole text, as Python slices
 and DuckDB's ``substr`` do; joining an article's parts in order gives back its text exactly.
@@ -18,10 +20,11 @@ import pandas as pd
 
 __all__ = ["TEXT_PART", "insert_texts", "sentence_parts", "text_of", "text_rows", "texts_of"]
 
-TEXT_PART = 256
-"""Characters a row of ``article_texts``: a full DuckDB row group (122,880 rows) then holds at most
-~31 MB of text, the most a checkpoint's merge of that table reads at once; a news article is some
-20 parts."""
+TEXT_PART = 64
+"""Characters a row of ``article_texts``: a merge of three full DuckDB row groups (122,880 rows
+each) then holds at most ~24 MB of text. 256-character parts still let the writer's peak grow
+with the store (386 MB at 30,000 articles, 470 MB at 60,000, same run as above). A
+2,000-character article is 32 parts."""
 
 _TEXTS_OF = """
 SELECT article_id, string_agg(text, '' ORDER BY part) FROM article_texts
