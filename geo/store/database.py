@@ -418,7 +418,6 @@ class Store:
     def _write(self, db: duckdb.DuckDBPyConnection, batch: _Batch) -> None:
         """One transaction: remove what is replaced, re-key what moves, insert the new rows."""
         written = [row[0] for row in batch.articles]
-        gone = sorted(batch.removed | set(batch.rekeyed) | set(written))
         place_rows = [
             (key, p.name, p.kind, p.subkind, p.country_code, p.admin1, p.lat, p.lon, p.population, p.geonameid)
             for key, p in batch.places.items()
@@ -428,8 +427,11 @@ class Store:
             db.execute("DELETE FROM article_sources WHERE list_contains(?, source_id)", [sorted(batch.dropped_sources)])
             for old, new in batch.rekeyed.items():
                 self._rekey(db, old, new)
-            for table in _BY_ARTICLE:
-                db.execute(f"DELETE FROM {table} WHERE list_contains(?, article_id)", [gone])
+            replaced = db.execute("SELECT id FROM articles WHERE list_contains(?, id)", [written]).fetchall()
+            gone = sorted(batch.removed | set(batch.rekeyed) | {row[0] for row in replaced})
+            if gone:  # new articles have nothing to delete: spare the scans of the big tables
+                for table in _BY_ARTICLE:
+                    db.execute(f"DELETE FROM {table} WHERE list_contains(?, article_id)", [gone])
             db.execute("DELETE FROM article_sources WHERE list_contains(?, article_id)", [sorted(batch.removed)])
             db.execute("DELETE FROM articles WHERE list_contains(?, id)", [gone])
             db.execute("DELETE FROM article_sources WHERE list_contains(?, source_id)", [written])

@@ -41,7 +41,8 @@ WHERE b.rank = 1 AND m.article_id = b.article_id AND m.start = b.start
 
 def apply_in_transaction(db: duckdb.DuckDBPyConnection, article_ids: list[str], *, fresh: bool = False) -> None:
     """Recompute the mentions in effect of some articles and everything derived from them, inside the
-    caller's transaction. ``fresh``: their mentions were just written as parsed (nothing to reset)."""
+    caller's transaction. ``fresh``: their mentions were just written as parsed, and nothing derived
+    from them is stored yet (nothing to reset or delete)."""
     if not article_ids:
         return
     corrected = db.execute("SELECT count(*) FROM corrections").fetchone()[0] > 0
@@ -53,7 +54,8 @@ def apply_in_transaction(db: duckdb.DuckDBPyConnection, article_ids: list[str], 
         )
     if corrected:
         db.execute(_BEST, [article_ids])
-    db.execute("DELETE FROM place_articles WHERE list_contains(?, article_id)", [article_ids])
+    if not fresh:
+        db.execute("DELETE FROM place_articles WHERE list_contains(?, article_id)", [article_ids])
     db.execute(PLACE_ARTICLES_OF, [article_ids])
     if corrected or not fresh:
         db.execute(MAPPED_OF, [article_ids])
