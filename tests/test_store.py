@@ -15,7 +15,7 @@ import pytest
 from gazetteer import Place
 from geo.errors import StoreBusy
 from geo.records import Article, Mention, ParsedArticle, content_hash
-from geo.store.database import Store, place_key
+from geo.store.database import ROW_GROUP_SIZE, Store, place_key
 from geo.store.frames import MENTIONS_FRAME
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -279,3 +279,36 @@ def test_a_kept_connection_gets_every_thread_back_and_an_empty_log_after_an_inge
         assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 5
     wal = path.with_name(path.name + ".wal")
     assert not wal.exists() or wal.stat().st_size == 0  # each batch is in the file, not only in the log
+
+
+def _row_groups(store: Store, table: str) -> list[int]:
+    """Rows in each of a table's row groups."""
+    with store.connection() as db:
+        query = f"SELECT row_group_id, max(count) FROM pragma_storage_info('{table}') GROUP BY 1 ORDER BY 1"
+        return [rows for _, rows in db.execute(query).fetchall()]
+
+
+def test_the_store_file_is_written_in_row_groups_of_the_stores_size(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    with store.connection() as db:
+        db.execute("INSERT INTO article_texts SELECT 'a', i, 'x' FROM range(?) AS r(i)", [2 * ROW_GROUP_SIZE + 100])
+        db.execute("CHECKPOINT")
+    assert _row_groups(store, "article_texts") == [ROW_GROUP_SIZE, ROW_GROUP_SIZE, 100]  # DuckDB's default: one group
+
+
+def test_a_store_written_with_duckdbs_default_row_groups_is_read_and_extended(tmp_path):
+    path = tmp_path / "s.duckdb"
+    long_text = "Kyiv " + "and the river " * 700  # about 150 parts of article_texts an article
+    Store(path).ingest([_parsed(f"a{i}", f"{long_text}{i}") for i in range(300)])
+    plain = tmp_path / "plain.duckdb"
+    copy = (
+        f"import duckdb; db = duckdb.connect({str(plain)!r}); db.execute(\"ATTACH {str(path)!r} AS old\");"
+        " db.execute('COPY FROM DATABASE old TO plain'); db.close()"
+    )
+    subprocess.run([sys.executable, "-c", copy], check=True)
+    old = Store(plain)
+    assert _row_groups(old, "article_texts")[0] > ROW_GROUP_SIZE  # DuckDB's default layout
+    old.ingest([_parsed(f"b{i}", f"Sea text {i}", places=(SEA,)) for i in range(10)])
+    assert old.counts() == {"articles": 310, "places": 2, "mentions": 310}
+    assert old.article("a299")["text"] == f"{long_text}299"
+    assert old.article("b9")["text"] == "Sea text 9"

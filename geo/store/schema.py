@@ -186,7 +186,8 @@ WHERE list_contains(?, a.id)
 
 def create_or_migrate(db: duckdb.DuckDBPyConnection, *, on_message: Callable[[str], None] | None = None) -> None:
     """Create the tables of an empty store, or bring an older one to ``SCHEMA_VERSION``, atomically."""
-    tables = {row[0] for row in db.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    found = db.execute("SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database()")
+    tables = {row[0] for row in found.fetchall()}
     version = _version(db, tables)
     if version == SCHEMA_VERSION:
         return

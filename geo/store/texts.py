@@ -1,8 +1,8 @@
 """Article texts in the store: each text cut into parts of ``TEXT_PART`` characters, one row a part.
 
 Why not a column of ``articles``: every write's checkpoint appends a small row group to each table,
-and DuckDB's checkpoint merges a table's small row groups (doubling them up to its 122,880-row
-groups, and squeezing small groups into nearly full ones, up to three groups at a time), holding
+and DuckDB's checkpoint merges a table's small row groups (doubling them up to a full row
+group, and squeezing small groups into nearly full ones, up to three groups at a time), holding
 the merged rows in memory. With whole texts in ``articles``, one such merge held the texts of tens
 of thousands of articles: storing already-parsed articles, the writing process peaked at 408 MB
 at 40,000 articles and 554 MB at 70,000 (830 MB at 130,000). Narrow rows cap what a merge holds:
@@ -21,8 +21,8 @@ import pandas as pd
 __all__ = ["TEXT_PART", "insert_texts", "sentence_parts", "text_of", "text_rows", "texts_of"]
 
 TEXT_PART = 64
-"""Characters a row of ``article_texts``: a merge of three full DuckDB row groups (122,880 rows
-each) then holds at most ~24 MB of text. 256-character parts still let the writer's peak grow
+"""Characters a row of ``article_texts``: a merge of three full row groups (DuckDB's default
+122,880 rows each) then holds at most ~24 MB of text, ~6 MB with the store's ``ROW_GROUP_SIZE``. 256-character parts still let the writer's peak grow
 with the store (386 MB at 30,000 articles, 470 MB at 60,000, same run as above). A
 2,000-character article is 32 parts."""
 
