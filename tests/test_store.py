@@ -261,7 +261,10 @@ def test_a_kept_connection_is_let_go_when_idle(tmp_path):
     used = time.monotonic()
     other = [sys.executable, "-c", f"import duckdb; duckdb.connect({str(path)!r}).close()"]
     assert subprocess.run(other, capture_output=True).returncode != 0  # held while the app is in use
-    script = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from geo.store.database import Store; Store({str(path)!r}, wait=20)"
+    script = (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r}); from geo.store.database import Store;"
+        f" Store({str(path)!r}, wait=20)"
+    )
     writer = [sys.executable, "-c", script]
     assert subprocess.run(writer, capture_output=True).returncode == 0  # let go once idle
     assert time.monotonic() - used >= 5.0

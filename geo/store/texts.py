@@ -22,9 +22,9 @@ __all__ = ["TEXT_PART", "insert_texts", "sentence_parts", "text_of", "text_rows"
 
 TEXT_PART = 64
 """Characters a row of ``article_texts``: a merge of three full row groups (DuckDB's default
-122,880 rows each) then holds at most ~24 MB of text, ~6 MB with the store's ``ROW_GROUP_SIZE``. 256-character parts still let the writer's peak grow
-with the store (386 MB at 30,000 articles, 470 MB at 60,000, same run as above). A
-2,000-character article is 32 parts."""
+122,880 rows each) then holds at most ~24 MB of text, ~6 MB with the store's ``ROW_GROUP_SIZE``.
+256-character parts still let the writer's peak grow with the store (386 MB at 30,000 articles,
+470 MB at 60,000, same run as above, default row groups). A 2,000-character article is 32 parts."""
 
 _TEXTS_OF = """
 SELECT article_id, string_agg(text, '' ORDER BY part) FROM article_texts
