@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -68,7 +69,7 @@ def test_a_schema_1_store_gets_new_ids_and_keeps_everything(tmp_path, monkeypatc
     )
     messages: list[str] = []
     store = Store(path, on_message=messages.append)
-    assert messages and "schema 3" in messages[0]
+    assert messages and "schema 4" in messages[0]
     assert store.counts() == {"articles": 5, "places": 1, "mentions": 5}
     for new_id in ("news/report.txt", "feed.jsonl#3", "feed.jsonl#own-id", "abs/story.txt"):
         article = store.article(new_id)
@@ -82,8 +83,30 @@ def test_a_schema_1_store_gets_new_ids_and_keeps_everything(tmp_path, monkeypatc
     assert Store(path, on_message=messages.append) and len(messages) == 1  # migrated once
 
 
+SCHEMA_3_KEYS = {"mentions": "article_id, start", "place_articles": "place_key, article_id"}
+"""The primary keys schema 3 (and 2) had on these tables, each also indexed by ``place_key``."""
+
+
+def _back_to_schema_3(path: Path) -> None:
+    """Give a current store the keys and place indexes schema 3 had on ``mentions`` and ``place_articles``."""
+    db = duckdb.connect(str(path))
+    for table, key in SCHEMA_3_KEYS.items():
+        db.execute(f"CREATE TABLE {table}_keyed AS SELECT * FROM {table} LIMIT 0")
+        columns = db.execute(f"SELECT sql FROM duckdb_tables() WHERE table_name = '{table}_keyed'").fetchone()[0]
+        db.execute(f"DROP TABLE {table}_keyed")
+        keyed = columns.replace(f"{table}_keyed", table).rstrip(");\n") + f", PRIMARY KEY ({key}));"
+        db.execute(f"ALTER TABLE {table} RENAME TO {table}_flat")
+        db.execute(keyed)
+        db.execute(f"INSERT INTO {table} SELECT * FROM {table}_flat")
+        db.execute(f"DROP TABLE {table}_flat")
+        db.execute(f"CREATE INDEX {table}_place ON {table} (place_key)")
+    db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    db.close()
+
+
 def _back_to_schema_2(path: Path) -> None:
-    """Turn a current store into the layout schema 2 had: each text whole in ``articles.text``."""
+    """Turn a current store into the layout schema 2 had: keys as in schema 3, each text whole in ``articles.text``."""
+    _back_to_schema_3(path)
     db = duckdb.connect(str(path))
     db.execute("ALTER TABLE articles ADD COLUMN text VARCHAR")
     db.execute(
@@ -120,7 +143,7 @@ def test_a_schema_2_store_gets_its_texts_in_parts_and_keeps_everything(tmp_path)
 
     messages: list[str] = []
     migrated = Store(path, on_message=messages.append)
-    assert messages and "schema 3" in messages[0] and "texts in parts" in messages[0]
+    assert messages and "schema 4" in messages[0] and "texts in parts" in messages[0]
     assert {item.article.id: migrated.article(item.article.id)["text"] for item in parsed} == {
         item.article.id: item.article.text for item in parsed
     }
@@ -128,6 +151,53 @@ def test_a_schema_2_store_gets_its_texts_in_parts_and_keeps_everything(tmp_path)
     with migrated.connection() as db:
         columns = {row[0] for row in db.execute("DESCRIBE articles").fetchall()}
     assert "text" not in columns and migrated.counts() == {"articles": 3, "places": 1, "mentions": 3}
+
+
+def _keys_and_indexes(db: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    constraints = db.execute(
+        "SELECT table_name, constraint_type FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'"
+    ).fetchall()
+    indexes = db.execute("SELECT table_name, index_name FROM duckdb_indexes()").fetchall()
+    return {(table, kind) for table, kind in constraints + indexes if table in SCHEMA_3_KEYS}
+
+
+def test_a_schema_3_store_loses_the_keys_and_indexes_of_its_big_tables_and_keeps_everything(tmp_path):
+    path = tmp_path / "v3.duckdb"
+    odesa = Place(
+        2, "Odesa", "city", "city", "UA", "Odesa", "UA.17", 46.48, 30.73, 1015826, 698740, "geonames cities500"
+    )
+    parsed = []
+    for number in range(4):
+        text = f"Ferries left Odesa at {number} o'clock. Odesa port was busy."
+        second = text.rindex("Odesa")
+        article = Article(f"o{number}.txt", f"o{number}.txt", text, "T", dt.date(2022, 3, 1 + number), False,
+                          None, None, content_hash("T", None, text))  # fmt: skip
+        parsed.append(ParsedArticle(article, (
+            Mention("Odesa", 13, 18, 0.9, odesa, "name", 0, second - 1),
+            Mention("Odesa", second, second + 5, 0.4, odesa, "name", second, len(text)),
+        )))  # fmt: skip
+    store = Store(path)
+    store.ingest(parsed)
+    reader = StoreReader(store)
+    sentences = reader.sentences("geonames:698740", Filters())
+    with store.connection() as db:
+        assert _keys_and_indexes(db) == set()
+        rows = {table: db.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() for table in SCHEMA_3_KEYS}
+    _back_to_schema_3(path)
+    with duckdb.connect(str(path)) as db:
+        assert len(_keys_and_indexes(db)) == 4
+
+    messages: list[str] = []
+    migrated = Store(path, on_message=messages.append)
+    assert messages and "schema 4" in messages[0] and "without an index" in messages[0]
+    with migrated.connection() as db:
+        assert _keys_and_indexes(db) == set()
+        assert {table: db.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() for table in SCHEMA_3_KEYS} == rows
+    assert len(sentences) == 8 and StoreReader(migrated).sentences("geonames:698740", Filters()) == sentences
+    text = "Odesa port was closed."
+    rewritten = replace(parsed[0].article, text=text, content_hash=content_hash("T", None, text))
+    migrated.ingest([ParsedArticle(rewritten, (Mention("Odesa", 0, 5, 0.9, odesa, "name", 0, len(text)),))])
+    assert migrated.counts() == {"articles": 4, "places": 1, "mentions": 7}
 
 
 def test_a_migration_that_fails_leaves_the_old_store_as_it_was(tmp_path, monkeypatch):

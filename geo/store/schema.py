@@ -1,6 +1,6 @@
 """The store's tables, and the migrations that bring an older store file up to date.
 
-Tables (version 3):
+Tables (version 4):
 
 - ``articles``: one row per stored article: its title, date, outlet, language, a ``note`` when it
   was stored unparsed (a language not supported yet), and how many of its mentions are mapped
@@ -20,7 +20,7 @@ Tables (version 3):
 - ``place_articles``: one row per (place, article): the article's date and outlet, the place's
   kind, the article's mentions of the place, the highest confidence step they reach and how many
   reach each step; the dashboard's map, table, counts and timeline are sums over it (maintained
-  with every write). Indexed by place, as is ``mentions``, for one place's sentences.
+  with every write). Neither it nor ``mentions`` has a key or an index (``UNINDEXED`` says why).
 - ``article_terms``: the search index: one row per (folded word hash, article).
 - ``meta``: the schema version, and the generation (a counter every write transaction raises).
 
@@ -59,13 +59,22 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MIGRATION_BATCH = 500
 """Articles whose texts are split (and words indexed) at a time while migrating: texts are read a
 batch at a time."""
 SCORE_STEPS = 20
 """Confidence steps of ``place_articles.score_counts`` (0, 0.05, ..., 1): the dashboard's
 confidence slider moves in these steps, so mention counts at any of its positions are exact."""
+UNINDEXED = ("mentions", "place_articles")
+"""The big tables, kept without a key or an index (schema 4). DuckDB makes every update of an
+indexed column a delete and an insert, and writes a table's indexes again at every checkpoint: at
+a million mentions, a correction of a name in every article took 3.5 s with them and 0.67 s
+without, and the store file was 490 against 203 MB (``benchmarks/dashboard.py``). The writer keeps
+(article, start) unique itself (an article's rows are deleted before it is written again), and
+one place's rows are a scan of milliseconds (its sentences: 0.06 s either way)."""
+_DROPPED_INDEXES = ("mentions_place", "place_articles_place")
+"""The place indexes schema 3 had on the tables in ``UNINDEXED``."""
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
@@ -117,8 +126,7 @@ CREATE TABLE IF NOT EXISTS mentions (
     parsed_match VARCHAR,
     parsed_place_key VARCHAR,
     sentence_start INTEGER NOT NULL,
-    sentence_end INTEGER NOT NULL,
-    PRIMARY KEY (article_id, start)
+    sentence_end INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS place_articles (
     place_key VARCHAR NOT NULL,
@@ -128,8 +136,7 @@ CREATE TABLE IF NOT EXISTS place_articles (
     kind VARCHAR NOT NULL,
     mentions INTEGER NOT NULL,
     top_step TINYINT NOT NULL,
-    score_counts INTEGER[] NOT NULL,
-    PRIMARY KEY (place_key, article_id)
+    score_counts INTEGER[] NOT NULL
 );
 CREATE TABLE IF NOT EXISTS article_terms (term BIGINT NOT NULL, article_id VARCHAR NOT NULL);
 CREATE SEQUENCE IF NOT EXISTS correction_ids;
@@ -153,8 +160,6 @@ CREATE TABLE IF NOT EXISTS user_places (
     lon DOUBLE NOT NULL,
     created_at TIMESTAMP NOT NULL
 );
-CREATE INDEX IF NOT EXISTS mentions_place ON mentions (place_key);
-CREATE INDEX IF NOT EXISTS place_articles_place ON place_articles (place_key);
 """
 
 
@@ -246,7 +251,7 @@ def migrated_id(old_id: str, source: str, content_hash: str, cwd: Path) -> str:
 
 
 def _from_v1(db: duckdb.DuckDBPyConnection) -> None:
-    """Schema 1 -> 3: new ids, new article columns, texts in parts, nullable place keys, the derived tables."""
+    """Schema 1 -> 4: new ids, new article columns, texts in parts, nullable place keys, the derived tables."""
     cwd = Path.cwd()
     rows = db.execute("SELECT id, source, content_hash FROM articles").fetchall()
     seen: set[str] = set()
@@ -297,11 +302,25 @@ def _from_v1(db: duckdb.DuckDBPyConnection) -> None:
 
 
 def _from_v2(db: duckdb.DuckDBPyConnection) -> None:
-    """Schema 2 -> 3: article texts move from ``articles.text`` to ``article_texts``."""
+    """Schema 2 -> 4: article texts move from ``articles.text`` to ``article_texts``; then as from 3."""
     db.execute(TABLES)
     ids = [row[0] for row in db.execute("SELECT id FROM articles ORDER BY id").fetchall()]
     _split_texts(db, "articles", ids, index_words=False)
     db.execute("ALTER TABLE articles DROP COLUMN text")
+    _from_v3(db)
+
+
+def _from_v3(db: duckdb.DuckDBPyConnection) -> None:
+    """Schema 3 -> 4: ``mentions`` and ``place_articles`` lose their keys and place indexes (see
+    ``UNINDEXED``), rows copied over unchanged. DuckDB drops a key only with its table."""
+    for index in _DROPPED_INDEXES:
+        db.execute(f"DROP INDEX IF EXISTS {index}")
+    for table in UNINDEXED:
+        db.execute(f"ALTER TABLE {table} RENAME TO {table}_v3")
+    db.execute(TABLES)
+    for table in UNINDEXED:
+        db.execute(f"INSERT INTO {table} SELECT * FROM {table}_v3")
+        db.execute(f"DROP TABLE {table}_v3")
 
 
 def _split_texts(db: duckdb.DuckDBPyConnection, relation: str, ids: list[str], *, index_words: bool) -> None:
@@ -316,7 +335,8 @@ def _split_texts(db: duckdb.DuckDBPyConnection, relation: str, ids: list[str], *
 
 _MIGRATIONS: dict[int, tuple[str, Callable[[duckdb.DuckDBPyConnection], None]]] = {
     1: ("unique article ids, search index, article texts in parts", _from_v1),
-    2: ("article texts in parts", _from_v2),
+    2: ("article texts in parts, mentions without an index", _from_v2),
+    3: ("mentions without an index", _from_v3),
 }
 """For each older schema version: what migrating it changes, and the migration to the current one."""
 
