@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -91,10 +90,8 @@ def _back_to_schema_3(path: Path) -> None:
     """Give a current store the keys and place indexes schema 3 had on ``mentions`` and ``place_articles``."""
     db = duckdb.connect(str(path))
     for table, key in SCHEMA_3_KEYS.items():
-        db.execute(f"CREATE TABLE {table}_keyed AS SELECT * FROM {table} LIMIT 0")
-        columns = db.execute(f"SELECT sql FROM duckdb_tables() WHERE table_name = '{table}_keyed'").fetchone()[0]
-        db.execute(f"DROP TABLE {table}_keyed")
-        keyed = columns.replace(f"{table}_keyed", table).rstrip(");\n") + f", PRIMARY KEY ({key}));"
+        created = db.execute("SELECT sql FROM duckdb_tables() WHERE table_name = ?", [table]).fetchone()[0]
+        keyed = created.rstrip(");\n") + f", PRIMARY KEY ({key}));"
         db.execute(f"ALTER TABLE {table} RENAME TO {table}_flat")
         db.execute(keyed)
         db.execute(f"INSERT INTO {table} SELECT * FROM {table}_flat")
@@ -102,6 +99,11 @@ def _back_to_schema_3(path: Path) -> None:
         db.execute(f"CREATE INDEX {table}_place ON {table} (place_key)")
     db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     db.close()
+
+
+def _article(article_id: str, text: str, date: dt.date | None = None) -> Article:
+    """An article read from the file ``article_id``, titled "T"."""
+    return Article(article_id, article_id, text, "T", date, False, None, None, content_hash("T", None, text))
 
 
 def _back_to_schema_2(path: Path) -> None:
@@ -130,8 +132,7 @@ def test_a_schema_2_store_gets_its_texts_in_parts_and_keeps_everything(tmp_path)
     for number in range(3):
         text = f"Story {number}. " + "Ще одне речення 🇺🇦. " * (number * 30) + "Kharkiv was quiet at dawn. The end."
         start = text.index("Kharkiv")
-        article = Article(f"n{number}.txt", f"n{number}.txt", text, "T", None, False, None, None,
-                          content_hash("T", None, text))  # fmt: skip
+        article = _article(f"n{number}.txt", text)
         sentence_end = text.index(" The end")
         parsed.append(ParsedArticle(article, (Mention("Kharkiv", start, start + 7, 0.9, kharkiv, "name", start,
                                                        sentence_end),)))  # fmt: skip
@@ -170,8 +171,7 @@ def test_a_schema_3_store_loses_the_keys_and_indexes_of_its_big_tables_and_keeps
     for number in range(4):
         text = f"Ferries left Odesa at {number} o'clock. Odesa port was busy."
         second = text.rindex("Odesa")
-        article = Article(f"o{number}.txt", f"o{number}.txt", text, "T", dt.date(2022, 3, 1 + number), False,
-                          None, None, content_hash("T", None, text))  # fmt: skip
+        article = _article(f"o{number}.txt", text, dt.date(2022, 3, 1 + number))
         parsed.append(ParsedArticle(article, (
             Mention("Odesa", 13, 18, 0.9, odesa, "name", 0, second - 1),
             Mention("Odesa", second, second + 5, 0.4, odesa, "name", second, len(text)),
@@ -195,7 +195,7 @@ def test_a_schema_3_store_loses_the_keys_and_indexes_of_its_big_tables_and_keeps
         assert {table: db.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() for table in SCHEMA_3_KEYS} == rows
     assert len(sentences) == 8 and StoreReader(migrated).sentences("geonames:698740", Filters()) == sentences
     text = "Odesa port was closed."
-    rewritten = replace(parsed[0].article, text=text, content_hash=content_hash("T", None, text))
+    rewritten = _article(parsed[0].article.id, text, parsed[0].article.date)
     migrated.ingest([ParsedArticle(rewritten, (Mention("Odesa", 0, 5, 0.9, odesa, "name", 0, len(text)),))])
     assert migrated.counts() == {"articles": 4, "places": 1, "mentions": 7}
 

@@ -69,7 +69,7 @@ confidence slider moves in these steps, so mention counts at any of its position
 UNINDEXED = ("mentions", "place_articles")
 """The big tables, kept without a key or an index (schema 4). DuckDB makes every update of an
 indexed column a delete and an insert, and writes a table's indexes again at every checkpoint: at
-a million mentions, a correction of a name in every article took 3.5 s with them and 0.67 s
+a million mentions, a correction of a name in every article took 3.6 s with them and 0.70 s
 without, and the store file was 490 against 203 MB (``benchmarks/dashboard.py``). The writer keeps
 (article, start) unique itself (an article's rows are deleted before it is written again), and
 one place's rows are a scan of milliseconds (its sentences: 0.06 s either way)."""
