@@ -358,3 +358,26 @@ def test_a_short_english_text_is_not_set_aside_as_another_language() -> None:
 
     assert detect_language("Shelling hit Poltava on Sunday.") in (None, "en")
     assert detect_language("Die Lage in Charkiw bleibt angespannt, sagte der Bürgermeister am Montag.") == "de"
+
+
+def test_plain_english_prose_is_english_without_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    import geo.input.language as language
+
+    prose = (
+        "The ferry from Odesa was late again on Tuesday, and the harbour master said that the crews who had "
+        "waited there since dawn would not sail until the wind dropped. Their cargo, which came from Izmail, "
+        "has been stuck for a week; what the owners want is a date, but they could not get one from the port."
+    )
+    monkeypatch.setattr(language, "_identifier", lambda: pytest.fail("the model was asked"))
+    assert language.detect_language(prose) == "en"
+
+
+def test_prose_in_another_language_with_a_few_english_words_still_asks_the_model() -> None:
+    from geo.input.language import detect_language
+
+    dutch = (
+        "De veerboot uit Odesa was dinsdag weer te laat. Volgens de havenmeester wachten de bemanningen sinds "
+        "de ochtend, maar zij varen pas uit als de wind gaat liggen. De lading, die uit Izmail kwam, staat al "
+        "een week stil; de eigenaren willen een datum, zei een woordvoerder van the Danube Shipping Company."
+    )
+    assert detect_language(dutch) == "nl"

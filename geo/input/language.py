@@ -4,19 +4,41 @@ A short text gives the model little to go on ("Shelling hit Poltava on Sunday." 
 at a probability of 0.53): an answer counts only when the model is sure of it, else the language
 is unknown (None) and the article is parsed like English, the language the parser reads, rather
 than set aside.
+
+Most articles are plainly English, and the model costs about half a millisecond an article (a
+tenth of what the parser spends outside spaCy): a sample whose words are often English function
+words that no other language uses much is English without asking the model.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 SAMPLE = 1000
-"""Characters classified: enough for a confident answer on news prose, and ~1.5 ms an article."""
+"""Characters classified: enough for a confident answer on news prose, and ~0.5 ms an article."""
 MIN_PROBABILITY = 0.9
 """Least probability of the model's answer for it to count. English news prose of a sentence or
 more scores above 0.95; misreadings of short English text scored 0.5-0.8 in our checks."""
+ENGLISH_FUNCTION_WORDS = frozenset(
+    "the and that with were which from this would their they said been who about there than could what when"
+    " his she its but not has after our".split()
+)
+"""Frequent English words that are rare in every other language wordfreq knows: 15.5% of English
+running text, at most 0.3% of any other (Dutch). Words common elsewhere are left out ("we", "had" and
+"of" are Dutch words, "to" a Polish and Czech one, "have" Danish, "are" Romanian, "also" German)."""
+MIN_ENGLISH_SHARE = 0.05
+"""Least share of a sample's words that are ``ENGLISH_FUNCTION_WORDS`` for it to be English without
+the model: a third of English news prose's median (15.7% on LGL's first 1,000 characters, where 583
+of 588 texts reach 5%; chosen there), over fifteen times any other language's. Checked on TR-News:
+all 118 texts reach it (median 15.8%, lowest 6.0%)."""
+MIN_ENGLISH_WORDS = 8
+"""...and at least this many of them: a headline or a list of names leaves the answer to the model.
+With both, the shortcut answers for 561 of LGL's 588 texts and 117 of TR-News's 118, and the model
+says English, sure of it, for every one of them."""
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 @lru_cache(maxsize=1)
@@ -29,5 +51,13 @@ def detect_language(text: str) -> str | None:
     sample = text[:SAMPLE]
     if not any(char.isalpha() for char in sample):
         return None
+    if _plainly_english(sample):
+        return "en"
     language, probability = _identifier().classify(sample)
     return language if probability >= MIN_PROBABILITY else None
+
+
+def _plainly_english(sample: str) -> bool:
+    words = _WORD.findall(sample.lower())
+    found = sum(word in ENGLISH_FUNCTION_WORDS for word in words)
+    return found >= MIN_ENGLISH_WORDS and found >= MIN_ENGLISH_SHARE * len(words)
