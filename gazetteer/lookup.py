@@ -22,7 +22,14 @@ from gazetteer.errors import (
     UnknownKind,
 )
 from gazetteer.geometry import haversine_km
-from gazetteer.normalize import FUZZY_MIN_LENGTH, MAX_NAME_LENGTH, name_key, skeleton, split_area_suffix
+from gazetteer.normalize import (
+    FUZZY_MIN_LENGTH,
+    KEY_SEPARATOR,
+    MAX_NAME_LENGTH,
+    name_key,
+    skeleton,
+    split_area_suffix,
+)
 from gazetteer.place import APPROXIMATE, EXACT_NAME, KINDS, MATCHES, Candidate, Match, Place, ProminentName
 
 __all__ = ["Gazetteer", "lookup_key", "prior_score"]
@@ -142,6 +149,11 @@ def _connect(path: Path) -> sqlite3.Connection:
     if not TABLES <= tables:
         db.close()
         raise GazetteerCorrupt(f"{path} is not a built gazetteer: no table {', '.join(sorted(TABLES - tables))}")
+    if "keys" not in {row[1] for row in db.execute("PRAGMA table_info(spellings)")}:
+        db.close()
+        raise GazetteerCorrupt(
+            f"{path} was built by an older Dateline (one spelling a row): build it again (python -m gazetteer build)"
+        )
     return db
 
 
@@ -377,14 +389,15 @@ class Gazetteer:
 
     def _approximate(self, key: str, fuzzy: bool) -> list[tuple[Place, Match, str]]:
         skel = skeleton(key)
-        spellings = [
-            row[0]
-            for row in self._db.execute(
-                "SELECT key FROM skeletons WHERE skeleton = ?"
-                + (" UNION SELECT key FROM spellings WHERE prefix = ? AND length BETWEEN ? AND ?" if fuzzy else ""),
-                (skel, key[:2], len(key) - 1, len(key) + 1) if fuzzy else (skel,),
+        spellings = [row[0] for row in self._db.execute("SELECT key FROM skeletons WHERE skeleton = ?", (skel,))]
+        if fuzzy:
+            buckets = self._db.execute(
+                "SELECT keys FROM spellings WHERE prefix = ? AND length BETWEEN ? AND ?",
+                (key[:2], len(key) - 1, len(key) + 1),
             )
-        ]
+            for (bucket,) in buckets:
+                spellings += bucket.split(KEY_SEPARATOR)
+            spellings = list(dict.fromkeys(sorted(spellings)))
         found: list[tuple[Place, Match, str]] = []
         matches = process.extract(key, spellings, scorer=fuzz.ratio, limit=FUZZY_LIMIT, score_cutoff=TRANSLIT_CUTOFF)
         for spelling, score, _ in matches:

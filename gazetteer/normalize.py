@@ -55,6 +55,11 @@ _SKELETON_DROP_RE = re.compile(r"[aeiouyjh'\s]")
 _REPEAT_RE = re.compile(r"(.{1,2}?)\1+")
 
 
+KEY_SEPARATOR = "\n"
+"""Joins keys stored together: ``name_key`` turns every run of non-word characters into one space,
+so no key holds it."""
+
+
 def name_key(name: str) -> str:
     """Fold a place name into its lookup key; "" when nothing name-like is left."""
     text = name.casefold()

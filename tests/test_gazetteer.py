@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 from collections import Counter
 
 import numpy as np
@@ -25,6 +26,7 @@ from gazetteer import (
     initial_bearing_deg,
 )
 from gazetteer.geometry import weighted_centre
+from gazetteer.lookup import TABLES
 from gazetteer.sources import DATA_DIR, read_data, region_members
 
 # (query, expected top candidate's name, kind, country code) — context-free priors.
@@ -292,6 +294,24 @@ def test_opening_a_file_that_is_not_a_gazetteer_is_a_clear_error(tmp_path, conte
     path.write_bytes(content)
     with pytest.raises(GazetteerCorrupt, match="not a built gazetteer"):
         Gazetteer(path)
+
+
+def test_a_gazetteer_of_an_older_layout_is_a_clear_error(tmp_path):
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        for table in sorted(TABLES - {"spellings"}):
+            db.execute(f"CREATE TABLE {table} (x)")
+        db.execute("CREATE TABLE spellings (prefix TEXT, length INTEGER, key TEXT)")
+    db.close()
+    with pytest.raises(GazetteerCorrupt, match="older Dateline"):
+        Gazetteer(path)
+
+
+@pytest.mark.parametrize("misspelt", ["Kramatosk", "Kramatorsl", "Kramatorskl"])
+def test_a_misspelling_a_letter_short_wrong_or_long_is_found(gazetteer: Gazetteer, misspelt: str):
+    top = gazetteer.candidates(misspelt)[0]
+    assert (top.place.name, top.match) == ("Kramatorsk", Match.FUZZY)
+    assert gazetteer.candidates(misspelt, fuzzy=False) == []
 
 
 def test_best_is_the_first_candidate_or_none(gazetteer: Gazetteer):
