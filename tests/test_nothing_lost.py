@@ -62,10 +62,10 @@ def test_a_text_longer_than_the_model_takes_is_parsed_in_pieces(geoparser, monke
 def test_an_article_whose_recognition_fails_is_its_own_problem(geoparser, monkeypatch):
     real = pipeline.find_toponyms
 
-    def failing(doc, gazetteer):
+    def failing(doc, gazetteer, text=None):
         if "poison" in doc.text:
             raise ValueError("a rule broke on this text")
-        return real(doc, gazetteer)
+        return real(doc, gazetteer, text)
 
     monkeypatch.setattr(pipeline, "find_toponyms", failing)
     articles = [_article("a", GOOD[0]), _article("bad", "A poison pill in Odesa."), _article("b", GOOD[1])]

@@ -187,3 +187,15 @@ def test_the_rulers_names_are_built_once_per_gazetteer_and_read_back(gazetteer, 
     monkeypatch.undo()
     monkeypatch.setenv("DATELINE_CACHE_DIR", str(tmp_path))
     assert ruler.cached_prominent_keys(gazetteer) == built  # a damaged cache is rebuilt
+
+
+def test_the_text_handed_in_is_the_docs_own_or_an_error(geoparser):
+    from geo.parsing.recognize import find_toponyms
+
+    text = "Ferries from Odesa to Izmail were cancelled.\n\nIn Kharkiv, the trams ran again."
+    doc = geoparser.nlp(text)
+    found = find_toponyms(doc, geoparser.gazetteer)
+    assert [t.text for t in found] == ["Odesa", "Izmail", "Kharkiv"]
+    assert find_toponyms(doc, geoparser.gazetteer, text) == found
+    with pytest.raises(ValueError, match="not the doc's text"):
+        find_toponyms(doc, geoparser.gazetteer, text + " And Lviv.")

@@ -159,7 +159,12 @@ def _docs_alone(article: Article, nlp: Language, limit: int) -> list[tuple[int, 
 def _mentions(
     article: Article, docs: list[tuple[int, Doc]], gazetteer: Gazetteer, options: Options
 ) -> tuple[Mention, ...]:
-    toponyms = [_shifted(t, offset) for offset, doc in docs for t in find_toponyms(doc, gazetteer)]
+    ends = [offset for offset, _ in docs[1:]] + [len(article.text)]  # the pieces cover the text
+    toponyms = [
+        _shifted(t, offset)
+        for (offset, doc), end in zip(docs, ends)
+        for t in find_toponyms(doc, gazetteer, article.text[offset:end])
+    ]
     sentences = Sentences(article.text)
     mentions = []
     ranker = load_ranker(options.weights)
