@@ -199,3 +199,22 @@ def test_the_text_handed_in_is_the_docs_own_or_an_error(geoparser):
     assert find_toponyms(doc, geoparser.gazetteer, text) == found
     with pytest.raises(ValueError, match="not the doc's text"):
         find_toponyms(doc, geoparser.gazetteer, text + " And Lviv.")
+
+
+def test_the_ruler_forgets_the_token_texts_it_keeps_and_marks_the_same_places(geoparser, monkeypatch):
+    import geo.parsing.ruler as ruler_module
+
+    ruler = ruler_module.GazetteerRuler(geoparser.nlp.get_pipe("dateline_gazetteer_ruler").keys)
+    texts = [
+        "Trains from Kharkiv reached Lviv at dawn; the Sea of Azov was calm off Berdyansk.",
+        "Officials in Rostov-on-Don said ferries to Kherson would resume.",
+    ]
+
+    def marked() -> list[list[tuple[str, str]]]:
+        return [[(e.text, e.label_) for e in ruler(geoparser.nlp.make_doc(t)).ents] for t in texts]
+
+    remembered = marked()
+    assert ("Kharkiv", "GPE") in remembered[0] and ("Rostov-on-Don", "GPE") in remembered[1]
+    monkeypatch.setattr(ruler_module, "SEEN_TOKENS", 5)
+    assert marked() == remembered
+    assert len(ruler._seen) <= 5 + max(len(geoparser.nlp.make_doc(t)) for t in texts)

@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import tempfile
-from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -46,6 +45,9 @@ SENTENCE_OPENERS = frozenset({".", "!", "?", ":", ";", "(", "—", "–", "-", "
 NOT_MARKED = frozenset(name_key(name) for name in NEWS_AGENCIES | MAKERS)
 """Names the ruler leaves to NER although a prominent place has them: agencies and makers ("Xinhua",
 "SANA" read as Sanaa, "Toyota"), which NER knows as organisations."""
+SEEN_TOKENS = 100_000
+"""Token texts the ruler keeps (about 20 MB when full, per parsing process): 1,000 news articles hold
+about 21,000 distinct ones, so a long ingest starts afresh now and then."""
 CONNECTORS = frozenset({"of", "de", "del", "la", "le", "du", "upon", "on", "am", "an", "der", "-", "al", "el"})
 """Lower-case words inside a place name ("Sea of Azov", "Rostov-on-Don")."""
 
@@ -90,22 +92,17 @@ def _fingerprint(gazetteer: Gazetteer) -> str:
     return digest.hexdigest()[:16]
 
 
-@lru_cache(maxsize=1 << 16)
 def _capitalised(text: str) -> bool:
     return text[:1].isupper() and (len(text) > 1 or text.isalpha())
 
 
-def capitalised_runs(doc: Doc) -> list[tuple[int, int]]:
-    """Maximal runs of capitalised tokens (token indices, end exclusive).
+def capitalised_runs(words: list[str], spaced: list[int], caps: list[bool]) -> list[tuple[int, int]]:
+    """Maximal runs of capitalised tokens (token indices, end exclusive), given each token's text,
+    whether a space follows it and whether it is capitalised.
 
     Connectors may sit inside a run ("Sea of Azov") and hyphenated compounds stay whole
     ("Rostov-on-Don", "Ivano-Frankivsk"); punctuation, lower-case words and line breaks end it.
-    Works on the doc's arrays: creating a Token object per token would cost more than the rest.
     """
-    strings = doc.vocab.strings
-    words = [strings[orth] for orth in doc.to_array(ORTH).tolist()]
-    spaced = doc.to_array(SPACY).tolist()
-    caps = [_capitalised(word) for word in words]
     runs, i, n = [], 0, len(words)
     while i < n:
         if not caps[i]:
@@ -131,17 +128,22 @@ class GazetteerRuler:
 
     def __init__(self, keys: dict[str, bool]):
         self.keys = keys
+        self._seen: dict[int, tuple[str, bool]] = {}
+        """Token texts met lately by their spaCy hash, and whether each is capitalised: the ruler reads
+        tokens from the doc's arrays (a Token object per token would cost more than all it does with
+        them), and a dict costs a fraction of the StringStore's look-up."""
 
     def __call__(self, doc: Doc) -> Doc:
+        words, caps = self._words(doc)
+        spaced = doc.to_array(SPACY).tolist()
         spans = []
-        for start, end in capitalised_runs(doc):
-            if doc[start].lower_ == "the":
+        for start, end in capitalised_runs(words, spaced, caps):
+            if words[start].lower() == "the":
                 start += 1
             if start >= end:
                 continue
-            span = doc[start:end]
-            key = name_key(span.text)
-            strong = self.keys.get(key)
+            text = "".join(words[i] + " " * spaced[i] for i in range(start, end - 1)) + words[end - 1]
+            strong = self.keys.get(name_key(text))
             if strong is None:
                 continue
             if after_title(doc, start) or (not strong and self._starts_sentence(doc, start)):
@@ -150,6 +152,19 @@ class GazetteerRuler:
         if spans:
             doc.set_ents(spans, default="unmodified")
         return doc
+
+    def _words(self, doc: Doc) -> tuple[list[str], list[bool]]:
+        """Each token's text, and whether it is capitalised."""
+        seen = self._seen
+        if len(seen) > SEEN_TOKENS:
+            seen.clear()
+        orths = doc.to_array(ORTH).tolist()
+        for orth in orths:
+            if orth not in seen:
+                word = doc.vocab.strings[orth]
+                seen[orth] = (word, _capitalised(word))
+        known = [seen[orth] for orth in orths]
+        return [word for word, _ in known], [capitalised for _, capitalised in known]
 
     @staticmethod
     def _starts_sentence(doc: Doc, start: int) -> bool:
