@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
 
@@ -27,7 +28,8 @@ _FIXER = ftfy.TextFixerConfig(
     fix_line_breaks=False,
 )
 _ENCODING_STEPS = ("encode", "decode", "transcode")
-_PLAIN_SPACES = str.maketrans(dict.fromkeys("\u00a0\u2007\u202f", " "))
+_NON_BREAKING_SPACES = "\u00a0\u2007\u202f"
+_PLAIN_SPACES = str.maketrans(dict.fromkeys(_NON_BREAKING_SPACES, " "))
 _LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 """Every line boundary `str.splitlines` knows: a vertical tab between two words must not join them."""
 _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+")
@@ -69,7 +71,7 @@ class _Line:
     after it (len(raw) for the last line), and whether it is blank (a paragraph break)."""
 
     text: str
-    offsets: tuple[int, ...]
+    offsets: Sequence[int]
     end: int
     blank: bool = False
 
@@ -92,9 +94,9 @@ def clean_text(raw: str, *, boilerplate: bool = True) -> CleanText:
 def _split(raw: str) -> list[_Line]:
     lines, start = [], 0
     for brk in _LINE_BREAK.finditer(raw):
-        lines.append(_Line(raw[start : brk.start()], tuple(range(start, brk.start())), brk.end() - 1))
+        lines.append(_Line(raw[start : brk.start()], range(start, brk.start()), brk.end() - 1))
         start = brk.end()
-    lines.append(_Line(raw[start:], tuple(range(start, len(raw))), len(raw)))
+    lines.append(_Line(raw[start:], range(start, len(raw)), len(raw)))
     return lines
 
 
@@ -151,18 +153,24 @@ def _repair(lines: list[_Line]) -> list[_Line]:
     }
     repaired = []
     for line, line_pieces in zip(lines, pieces):
-        texts: list[str] = []
-        offsets: list[int] = []
-        start = 0
-        for piece in line_pieces:
-            fixed = fixes[piece].text if fixes[piece].text != piece else _apply_plans(piece, plans)
-            span = line.offsets[start : start + len(piece)]
-            texts.append(fixed)
-            offsets.extend(span if fixed == piece else _align(piece, fixed, span))
-            start += len(piece)
-        text = "".join(texts).translate(_PLAIN_SPACES)
-        repaired.append(_Line(text, tuple(offsets), line.end, blank=not text.strip()))
+        fixed = [fixes[p].text if fixes[p].text != p else _apply_plans(p, plans) for p in line_pieces]
+        offsets = line.offsets if fixed == line_pieces else _realigned(line, line_pieces, fixed)
+        text = "".join(fixed)
+        if any(space in text for space in _NON_BREAKING_SPACES):
+            text = text.translate(_PLAIN_SPACES)
+        repaired.append(_Line(text, offsets, line.end, blank=not text.strip()))
     return repaired
+
+
+def _realigned(line: _Line, pieces: list[str], fixed: list[str]) -> tuple[int, ...]:
+    """Raw offsets for a line some of whose pieces ftfy repaired."""
+    offsets: list[int] = []
+    start = 0
+    for piece, repair in zip(pieces, fixed):
+        span = line.offsets[start : start + len(piece)]
+        offsets.extend(span if repair == piece else _align(piece, repair, span))
+        start += len(piece)
+    return tuple(offsets)
 
 
 def _apply_plans(text: str, plans: set[tuple[tuple[str, str], ...]]) -> str:
@@ -178,7 +186,7 @@ def _apply_plans(text: str, plans: set[tuple[tuple[str, str], ...]]) -> str:
     return text
 
 
-def _align(old: str, new: str, offsets: tuple[int, ...]) -> tuple[int, ...]:
+def _align(old: str, new: str, offsets: Sequence[int]) -> tuple[int, ...]:
     """Raw offsets for `new`, a repair of `old` whose characters have `offsets`: characters the two
     share (their longest common subsequence) keep theirs; each changed stretch in between gets
     those of the stretch it replaces."""
@@ -193,7 +201,7 @@ def _align(old: str, new: str, offsets: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(mapped)
 
 
-def _spread(offsets: tuple[int, ...], start: int, stop: int, count: int) -> list[int]:
+def _spread(offsets: Sequence[int], start: int, stop: int, count: int) -> list[int]:
     """Offsets for `count` characters replacing old ones [start, stop): spread evenly over theirs,
     or, for a pure insertion, all the preceding character's."""
     if stop > start:
