@@ -268,11 +268,15 @@ class Gazetteer:
         cached = self._cache.get((key, fuzzy))
         if cached is not None:
             return cached
-        found = self._exact(key)
-        base, is_area = split_area_suffix(key)
-        if is_area:
-            found += [(p, Match.AREA, m) for p, _, m in self._exact(base) if p.kind == "region"]
-        if not found and fuzzy is not None and len(key) >= FUZZY_MIN_LENGTH:
+        if fuzzy is None:
+            found = self._exact(key)
+            base, is_area = split_area_suffix(key)
+            if is_area:
+                found += [(p, Match.AREA, m) for p, _, m in self._exact(base) if p.kind == "region"]
+        else:
+            exact = self._ranked(key, None)  # asked with and without approximate matches alike: read once
+            if exact or len(key) < FUZZY_MIN_LENGTH:
+                return exact
             found = self._approximate(key, fuzzy)
         best: dict[int, Candidate] = {}
         for place, match, matched in found:
