@@ -414,3 +414,15 @@ def test_nearest_across_the_antimeridian(gazetteer: Gazetteer):
     [(east, _)] = gazetteer.nearest(-17.7, 179.99)
     [(west, _)] = gazetteer.nearest(-17.7, -179.99)
     assert east.country_code == west.country_code == "FJ"
+
+
+def test_a_name_asked_with_and_without_approximate_matches_is_read_once(gazetteer: Gazetteer, monkeypatch):
+    fresh = Gazetteer(gazetteer.path)
+    read: list[str] = []
+    exact = fresh._exact
+    monkeypatch.setattr(fresh, "_exact", lambda key: read.append(key) or exact(key))
+    first = fresh.candidates("Kramatorsk", approximate=False)
+    assert fresh.candidates("Kramatorsk") == first == fresh.candidates("Kramatorsk", fuzzy=False)
+    assert read == ["kramatorsk"]
+    assert fresh.candidates("Kramatosk", approximate=False) == []
+    assert fresh.candidates("Kramatosk")[0].place.name == "Kramatorsk"
