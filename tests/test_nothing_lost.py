@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import duckdb
@@ -180,8 +181,10 @@ def test_ingests_killed_at_random_points_end_equal_to_a_clean_run(tmp_path):
         for _ in range(rng.randint(1, 12)):
             if process.stdout.readline().strip() != "parsed":
                 break
+        workers = _children(process.pid)
         process.send_signal(signal.SIGKILL)
         process.wait()
+        _assert_ended(workers)
         partial = _store_contents(killed)
         assert all(count > 0 for _, count in _mentions_per_article(partial).items())
         stored.append(len(partial["articles"]))
@@ -192,6 +195,31 @@ def test_ingests_killed_at_random_points_end_equal_to_a_clean_run(tmp_path):
     assert finished.returncode == 0, finished.stderr.decode()
     assert _store_contents(killed) == _store_contents(clean)
     assert len(_store_contents(clean)["articles"]) == 40
+
+
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` started (Linux's /proc; none elsewhere, where nothing is checked)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def _assert_ended(pids: list[int], wait: float = 10.0) -> None:
+    """Every process gone (or a zombie, dead but not yet reaped) within ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        alive = [pid for pid in pids if _running(pid)]
+        if not alive or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert not alive, f"parse workers {alive} outlived their killed ingest"
+
+
+def _running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
 
 
 def _mentions_per_article(contents: dict) -> dict[str, int]:

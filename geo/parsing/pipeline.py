@@ -13,10 +13,13 @@ dies costs only the articles it was parsing, each reported, and the pool is star
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import multiprocessing
 import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -51,6 +54,8 @@ WINDOW_PER_PROCESS = 2
 PIECE_CHARS = 100_000
 """Longest text handed to spaCy at once (or the model's ``max_length`` if lower): a tenth of its
 default limit, near which it needs about 1 GB per 100,000 characters."""
+PR_SET_PDEATHSIG = 1
+"""Linux ``prctl`` option: the signal a process gets when the thread that started it ends."""
 SUPPORTED_LANGUAGES = frozenset({"en"})
 """Languages the recognition model reads; articles detected as another language are not parsed."""
 
@@ -248,7 +253,7 @@ _worker: _Worker | None = None
 """This process's worker state, set by ``_start_worker`` when the pool starts it."""
 
 
-def _start_worker(gazetteer_path: Path, nlp: Language, options: Options) -> None:
+def _start_worker(gazetteer_path: Path, nlp: Language, options: Options, parent: int) -> None:
     """Pool initializer: open the gazetteer afresh (an SQLite connection must not cross a fork).
 
     What the parent loaded (the model, the word lists) is first set aside from this process's
@@ -256,8 +261,20 @@ def _start_worker(gazetteer_path: Path, nlp: Language, options: Options) -> None
     parent's pages into each worker (about 40 MB a worker).
     """
     global _worker
+    _end_with(parent)
     gc.freeze()
     _worker = _Worker(nlp, Gazetteer(gazetteer_path), options)
+
+
+def _end_with(parent: int) -> None:
+    """Have Linux end this worker when ``parent``, the process that started it, ends. A worker
+    waits on the pool's queue, whose pipe its siblings hold open too, so after a killed ingest it
+    would wait, and hold its memory, forever. Elsewhere a no-op."""
+    if not sys.platform.startswith("linux"):
+        return
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it ended before we asked
+        os._exit(1)
 
 
 Outcome = tuple[tuple[Mention, ...], str | None, str | None]
@@ -294,7 +311,10 @@ class _Pool:
 
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            self.processes, mp_context=self.context, initializer=_start_worker, initargs=self.initargs
+            self.processes,
+            mp_context=self.context,
+            initializer=_start_worker,
+            initargs=(*self.initargs, os.getpid()),
         )
 
     def __enter__(self) -> _Pool:
