@@ -18,12 +18,13 @@ from geo.errors import ClusterUnreachable, CorrectionError, ModelMissing, Ranker
 from geo.parsing.nlp import DEFAULT_MODELS, MODEL_ENV
 from geo.parsing.pipeline import Options
 from geo.records import InputProblem
-from geo.store.corrections import Corrections, apply_to_parsed, read_corrections
-from geo.store.database import Store
 
 if TYPE_CHECKING:
     from geo.parsing.cluster import ClusterAddress, ClusterParser
     from geo.parsing.pipeline import Geoparser
+
+# The commands import what only they need (the store and its corrections bring pandas and DuckDB,
+# 0.65 s): `parse` of one article starts that much sooner.
 
 EXIT_OK, EXIT_FAILED, EXIT_REJECTED = 0, 1, 2
 """Everything parsed; the run could not go on (no model, no gazetteer, store busy); some inputs rejected."""
@@ -192,6 +193,8 @@ def _parse(args: argparse.Namespace) -> int:
     fixes: list = []
     failed: list[InputProblem] = []
     if args.corrections:
+        from geo.store.corrections import read_corrections
+
         fixes, report = read_corrections(args.corrections)
         failed += [InputProblem(str(args.corrections), problem) for problem in report.problems]
     stream = ArticleStream(args.paths, root=args.root)
@@ -202,7 +205,10 @@ def _parse(args: argparse.Namespace) -> int:
             if item.failed:
                 failed.append(InputProblem(item.article.source, str(item.problem)))
                 continue
-            item = apply_to_parsed(item, fixes)
+            if fixes:
+                from geo.store.corrections import apply_to_parsed
+
+                item = apply_to_parsed(item, fixes)
             if not args.all_toponyms:
                 item = dataclasses.replace(item, mentions=tuple(m for m in item.mentions if m.place is not None))
             sys.stdout.write(json.dumps(article_json(item, with_text=args.with_text), ensure_ascii=False) + "\n")
@@ -215,6 +221,8 @@ def _ingest(args: argparse.Namespace) -> int:
     """A progress bar (articles, rate, ETA), then a line per refused input and one for what was stored."""
     from tqdm import tqdm
 
+    from geo.store.corrections import Corrections
+    from geo.store.database import Store
     from geo.store.ingest import ingest_paths
 
     store = Store(args.db or DEFAULT_DB, on_message=lambda line: print(line, file=sys.stderr))
@@ -244,6 +252,9 @@ def _ingest(args: argparse.Namespace) -> int:
 
 def _corrections(args: argparse.Namespace) -> int:
     """Export every correction of a store to a file, or import a file's into it."""
+    from geo.store.corrections import Corrections
+    from geo.store.database import Store
+
     corrections = Corrections(Store(args.db or DEFAULT_DB))
     if args.action == "export":
         print(f"{args.file}: {corrections.export(args.file)} corrections written", file=sys.stderr)

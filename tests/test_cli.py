@@ -174,3 +174,9 @@ def test_evaluate_baseline_scores_bare_ner_without_context(tmp_path):
     assert baseline["accuracy_161km"] < figures["places"]["accuracy_161km"]  # Paris, France out of context
     table = _geo("evaluate", str(gold), "--baseline").stdout
     assert "baseline" in table
+
+
+def test_the_command_line_loads_the_store_only_for_the_commands_that_use_it():
+    probe = "import sys, geo.__main__; print(sorted(m for m in ('duckdb', 'pandas') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert loaded.stdout.strip() == "[]"
