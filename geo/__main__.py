@@ -193,7 +193,7 @@ def _parse(args: argparse.Namespace) -> int:
     fixes: list = []
     failed: list[InputProblem] = []
     if args.corrections:
-        from geo.store.corrections import read_corrections
+        from geo.store.corrections import apply_to_parsed, read_corrections
 
         fixes, report = read_corrections(args.corrections)
         failed += [InputProblem(str(args.corrections), problem) for problem in report.problems]
@@ -205,9 +205,7 @@ def _parse(args: argparse.Namespace) -> int:
             if item.failed:
                 failed.append(InputProblem(item.article.source, str(item.problem)))
                 continue
-            if fixes:
-                from geo.store.corrections import apply_to_parsed
-
+            if fixes:  # only then was apply_to_parsed imported
                 item = apply_to_parsed(item, fixes)
             if not args.all_toponyms:
                 item = dataclasses.replace(item, mentions=tuple(m for m in item.mentions if m.place is not None))
