@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from gazetteer import Place
 from geo.records import Article, Mention, ParsedArticle, content_hash
+from geo.store import database
 from geo.store.database import Store
 from geo.store.queries import Filters, StoreReader
-from geo.store.texts import TEXT_PART, sentence_parts, text_rows
+from geo.store.texts import TEXT_PART, joined_texts, sentence_parts, text_rows
 
 LVIV = Place(1, "Lviv", "city", "city", "UA", "Lviv", "UA.15", 49.84, 24.02, 717803, 702550, "geonames cities500")
 
@@ -66,3 +69,33 @@ def test_removing_or_replacing_an_article_removes_its_old_parts(tmp_path):
     store.remove(["a"])
     with store.connection() as db:
         assert db.execute("SELECT count(*) FROM article_texts").fetchone()[0] == 0
+
+
+def test_parts_in_storage_order_join_into_texts_and_a_run_without_its_start_is_left_out():
+    rows = [("a", 3, "tail of an article read from its middle"), ("b", 0, "Kyiv "), ("b", 1, "and Lviv")]
+    rows += [("c", 0, "Odesa")] + text_rows("d", "Київ 🇺🇦 " * 40)
+    texts = dict(joined_texts(rows))
+    assert texts == {"b": "Kyiv and Lviv", "c": "Odesa", "d": "Київ 🇺🇦 " * 40}
+
+
+def _parsed(article_id: str, text: str, date: dt.date | None) -> ParsedArticle:
+    title = f"About {article_id}"
+    return ParsedArticle(
+        Article(article_id, f"{article_id}.txt", text, title, date, False, None, None, content_hash(title, date, text)),
+        (),
+    )
+
+
+def test_undated_texts_are_read_whole_across_windows_of_rows(tmp_path, monkeypatch):
+    """Windows of three rows cut most texts (1 to 9 parts each); a replaced article leaves a gap of
+    deleted rows and is stored again at the end."""
+    monkeypatch.setattr(database, "TEXT_WINDOW", 3)
+    store = Store(tmp_path / "s.duckdb")
+    texts = {f"u{n}": f"Undated report {n} from Kharkiv. " * (4 * n + 1) for n in range(6)}
+    store.ingest([_parsed(article_id, text, None) for article_id, text in texts.items()])
+    store.ingest([_parsed("dated", "Dated report from Lviv. " * 20, dt.date(2022, 3, 1))])
+    texts["u2"] = "A corrected report from Kharkiv, longer than it was. " * 9
+    store.ingest([_parsed("u2", texts["u2"], None)])
+    with store.connection() as db:
+        assert db.execute("SELECT max(part) FROM article_texts").fetchone()[0] >= 8
+    assert dict(store.undated()) == texts

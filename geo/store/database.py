@@ -62,7 +62,7 @@ from geo.store.frames import (
 )
 from geo.store.schema import NEXT_GENERATION, create_or_migrate, insert_terms
 from geo.store.terms import terms
-from geo.store.texts import insert_texts, text_of, texts_of
+from geo.store.texts import TEXT_WINDOW, insert_texts, joined_texts, last_text_row, text_of, texts_of, window_parts
 
 logger = logging.getLogger(__name__)
 
@@ -512,12 +512,23 @@ class Store:
         return int(changed)
 
     def undated(self) -> Iterator[tuple[str, str]]:
-        """(id, text) of every stored article without a date, a batch of texts at a time."""
+        """(id, text) of every stored article without a date, in storage order. The texts are read a
+        window of rows per connection (``texts.window_parts``), so memory stays bounded whatever the
+        store's size. A write by another process between two windows may move rows: an article then
+        missed stays undated until the next ``undated`` (the next ingest)."""
         with self.connection() as db:
-            ids = [row[0] for row in db.execute("SELECT id FROM articles WHERE date IS NULL ORDER BY id").fetchall()]
-        for chunk in chunked(ids, BATCH):
-            with self.connection() as db:
-                yield from texts_of(db, chunk).items()
+            ids = [row[0] for row in db.execute("SELECT id FROM articles WHERE date IS NULL").fetchall()]
+            last = last_text_row(db)
+        if not ids:
+            return
+
+        def parts() -> Iterator[tuple[str, int, str]]:
+            for start in range(0, last + 1, TEXT_WINDOW):
+                with self.connection() as db:
+                    found = window_parts(db, start, TEXT_WINDOW, ids)
+                yield from found
+
+        yield from joined_texts(parts())
 
     def reference_date(self) -> dt.date | None:
         """The median date read (not estimated) from the stored articles: the year for dates without one."""
