@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from gazetteer import Place
@@ -61,7 +62,7 @@ from geo.store.frames import (
     URL,
 )
 from geo.store.schema import NEXT_GENERATION, create_or_migrate, insert_terms
-from geo.store.terms import terms
+from geo.store.terms import term_array, terms
 from geo.store.texts import TEXT_WINDOW, insert_texts, joined_texts, last_text_row, text_of, texts_of, window_parts
 
 logger = logging.getLogger(__name__)
@@ -254,7 +255,7 @@ class _Batch:
     dropped_sources: set[str] = field(default_factory=set)
     mentions: list[tuple] = field(default_factory=list)
     places: dict[str, Place] = field(default_factory=dict)
-    words: dict[str, set[str]] = field(default_factory=dict)
+    terms: dict[str, np.ndarray] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
 
 
@@ -429,7 +430,7 @@ class Store:
         ))  # fmt: skip
         batch.texts[article.id] = article.text
         batch.sources.append((article.id, article.id, article.source, now))
-        batch.words[article.id] = terms(article.title, article.text)
+        batch.terms[article.id] = term_array(terms(article.title, article.text))
         for m in item.mentions:
             key = place_key(m.place) if m.place is not None else None
             if m.place is not None:
@@ -467,7 +468,7 @@ class Store:
             db.execute("DELETE FROM places WHERE list_contains(?, place_key)", [list(batch.places)])
             _insert(db, "places", PLACE_COLUMNS, place_rows)
             apply_in_transaction(db, written + list(batch.rekeyed.values()), fresh=True)
-            insert_terms(db, batch.words)
+            insert_terms(db, batch.terms)
             db.execute(NEXT_GENERATION)
             db.execute("COMMIT")
         except BaseException:

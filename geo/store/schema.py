@@ -37,12 +37,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from gazetteer.normalize import name_key
 from geo.chunks import chunked
 from geo.errors import StoreTooNew
-from geo.store.terms import term_hashes, terms
+from geo.store.terms import term_array, terms
 from geo.store.texts import insert_texts
 
 __all__ = [
@@ -330,7 +331,7 @@ def _split_texts(db: duckdb.DuckDBPyConnection, relation: str, ids: list[str], *
         found = db.execute(f"SELECT id, title, text FROM {relation} WHERE list_contains(?, id)", [chunk]).fetchall()
         insert_texts(db, {article_id: text for article_id, _, text in found})
         if index_words:
-            insert_terms(db, {article_id: terms(title, text) for article_id, title, text in found})
+            insert_terms(db, {article_id: term_array(terms(title, text)) for article_id, title, text in found})
 
 
 _MIGRATIONS: dict[int, tuple[str, Callable[[duckdb.DuckDBPyConnection], None]]] = {
@@ -341,11 +342,12 @@ _MIGRATIONS: dict[int, tuple[str, Callable[[duckdb.DuckDBPyConnection], None]]] 
 """For each older schema version: what migrating it changes, and the migration to the current one."""
 
 
-def insert_terms(db: duckdb.DuckDBPyConnection, words: dict[str, set[str]]) -> None:
-    """Add articles' words to the search index."""
-    rows = [(term, article_id) for article_id, found in words.items() for term in term_hashes(found)]
-    if rows:
-        frame = pd.DataFrame(rows, columns=["term", "article_id"])
+def insert_terms(db: duckdb.DuckDBPyConnection, hashes: dict[str, np.ndarray]) -> None:
+    """Add articles' words to the search index: their ``term_array`` by article id."""
+    counts = [len(found) for found in hashes.values()]
+    if sum(counts):
+        ids = np.array(list(hashes), dtype=object)
+        frame = pd.DataFrame({"term": np.concatenate(list(hashes.values())), "article_id": np.repeat(ids, counts)})
         db.register("incoming_terms", frame)
         try:
             db.execute("INSERT INTO article_terms SELECT term, article_id FROM incoming_terms")

@@ -14,7 +14,9 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["MIN_TERM", "query_terms", "term_hash", "term_hashes", "terms"]
+import numpy as np
+
+__all__ = ["MIN_TERM", "query_terms", "term_array", "term_hash", "terms"]
 
 MIN_TERM = 2
 """Shortest word indexed: single letters match nearly every article and say nothing."""
@@ -53,6 +55,8 @@ def term_hash(term: str) -> int:
     return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
 
 
-def term_hashes(words: Iterable[str]) -> list[int]:
-    """``term_hash`` of each word."""
-    return [term_hash(word) for word in words]
+def term_array(words: Iterable[str]) -> np.ndarray:
+    """``term_hash`` of each word, as an array of DuckDB BIGINTs. A write batch holds its articles'
+    index rows this way until it writes them: 8 bytes a word, where a set of words and a list of
+    (hash, id) tuples took about 12 MB more of the writer's memory at each batch of 200 articles."""
+    return np.fromiter((term_hash(word) for word in words), dtype=np.int64)
