@@ -8,7 +8,9 @@ command line runs it, in a fresh process, and samples the whole process tree (th
 workers): peak summed RSS and PSS every second (PSS counts memory shared by forked workers once),
 and the high-water mark (VmHWM) of the command and of its largest worker. The kernel keeps a
 high-water mark exactly, so these two are the steadiest figures. The summed peaks depend on whether
-a sample lands on a brief transient, such as the writer's checkpoint. Also prints the wall time,
+a sample lands on a brief transient, such as the writer's checkpoint. The command's level (the
+median of its RSS over the second half of the run) tells a memory that grows with the corpus from
+a peak that is a transient. Also prints the wall time,
 the articles per second and, for ``parse``, when its first line of output arrived (it streams: one
 line per article as soon as it is parsed).
 """
@@ -16,6 +18,7 @@ line per article as soon as it is parsed).
 from __future__ import annotations
 
 import argparse
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,6 +30,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pipeline import _MemorySampler, build_corpus  # noqa: E402
+
+
+def _level(samples: list[float]) -> float:
+    """The median of the second half of a process's RSS samples: where it settles, transients aside."""
+    later = samples[len(samples) // 2 :]
+    return statistics.median(later) if later else 0.0
 
 
 def _run(command: list[str]) -> dict:
@@ -50,6 +59,7 @@ def _run(command: list[str]) -> dict:
     workers = [mb for pid, mb in sampler.high_water_mb.items() if pid != process.pid]
     return {
         "command_hwm_mb": sampler.high_water_mb.get(process.pid, 0.0),
+        "command_level_mb": _level(sampler.root_rss_mb),
         "worker_hwm_mb": max(workers, default=0.0),
         "seconds": time.perf_counter() - started,
         "status": process.returncode,
@@ -71,7 +81,7 @@ def main() -> int:
     python = [sys.executable, "-m", "geo", "--processes", str(args.processes)]
     print(
         f"{'command':<8}{'articles':>9}{'wall s':>9}{'art/s':>8}{'first line s':>14}"
-        f"{'peak RSS MB':>13}{'peak PSS MB':>13}{'command HWM':>13}{'worker HWM':>12}"
+        f"{'peak RSS MB':>13}{'peak PSS MB':>13}{'command HWM':>13}{'level':>7}{'worker HWM':>12}"
     )
     for size in (int(s) for s in args.sizes.split(",")):
         corpus = work / f"corpus-{size}"
@@ -86,6 +96,7 @@ def main() -> int:
             print(
                 f"{name:<8}{made:>9}{run['seconds']:>9.1f}{made / run['seconds']:>8.1f}{first:>14}"
                 f"{run['peak_rss_mb']:>13.0f}{run['peak_pss_mb']:>13.0f}{run['command_hwm_mb']:>13.0f}"
+                f"{run['command_level_mb']:>7.0f}"
                 f"{run['worker_hwm_mb']:>12.0f}   (exit {run['status']})",
                 flush=True,
             )

@@ -305,6 +305,8 @@ class _MemorySampler:
         self.peak_pss_mb = 0.0
         self.high_water_mb: dict[int, float] = {}
         """Per process of the tree: its VmHWM at the last sample it was alive for."""
+        self.root_rss_mb: list[float] = []
+        """The root process's own RSS at each sample: its level, where VmHWM is its worst moment."""
         self._count = 0
         self._page_kb = os.sysconf("SC_PAGE_SIZE") / 1024
         self._stop = threading.Event()
@@ -337,7 +339,10 @@ class _MemorySampler:
         for pid in self._tree(self.root):
             try:
                 with open(f"/proc/{pid}/statm") as handle:
-                    rss += int(handle.read().split()[1]) * self._page_kb
+                    own = int(handle.read().split()[1]) * self._page_kb
+                rss += own
+                if pid == self.root:
+                    self.root_rss_mb.append(own / 1024)
                 with open(f"/proc/{pid}/status") as handle:
                     for line in handle:
                         if line.startswith("VmHWM:"):
