@@ -9,8 +9,10 @@ over under new ids (what a long ``geo ingest`` writes, without its parsing), ``B
 is the baseline; by default DuckDB's own 122,880 rows and the store's ``ROW_GROUP_SIZE``). Every
 ``--report`` articles it prints the process's resident memory between batches, the largest rise
 above it during a batch (sampled every 2 ms: the batch's write and checkpoint), the process's
-high-water mark (VmHWM) and the seconds so far; then each store file's size. With ``--runs`` > 1
-each figure is the median over the runs.
+high-water mark (VmHWM) and the seconds so far; then how long reading back the texts of the
+articles left undated took (``Store.undated``, what an ingest's last step reads) and the largest
+rise above the level during it; then each store file's size. With ``--runs`` > 1 each figure is
+the median over the runs.
 
 What it shows (docs/architecture.md, "The store is idempotent"; ``geo.store.texts``): DuckDB
 merges the small row groups each batch's checkpoint appends, holding the merged rows in memory.
@@ -125,6 +127,10 @@ def phase_write(pickled: Path, row_group: int, total: int, report: int, folder: 
             figures = {"articles": done, "rss": _status_mb("VmRSS"), "rise": rise, "hwm": _status_mb("VmHWM")}
             print(json.dumps({**figures, "seconds": time.perf_counter() - started}), flush=True)
             rise = 0
+    before, reading = peak.reset(), time.perf_counter()
+    undated = sum(1 for _ in store.undated())
+    figures = {"count": undated, "rise": peak.value - before, "seconds": time.perf_counter() - reading}
+    print(json.dumps({"undated": figures}), flush=True)
     print(json.dumps({"file_mb": store.path.stat().st_size / 1e6}), flush=True)
 
 
@@ -133,6 +139,11 @@ def _run_write(pickled: Path, row_group: int, args: argparse.Namespace, folder: 
     command += [str(args.report), str(folder)]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+def run_median(runs: list[list[dict]], figure: str) -> float:
+    """The median over runs of one figure of the read-back of undated texts (each run's last but one line)."""
+    return statistics.median(run[-2]["undated"][figure] for run in runs)
 
 
 def main() -> None:
@@ -162,12 +173,18 @@ def main() -> None:
         results = {size: [_run_write(pickled, size, args, folder) for _ in range(args.runs)] for size in sizes}
     header = "".join(f" | {f'row groups of {size:,}':>34}" for size in sizes)
     print(f"{'articles':>9}{header}")
-    for index, row in enumerate(results[sizes[0]][0][:-1]):
+    for index, row in enumerate(results[sizes[0]][0][:-2]):
         cells = ""
         for size in sizes:
             med = {k: statistics.median(run[index][k] for run in results[size]) for k in FIGURES}
             cells += f" | {med['rss']:6.0f} / {med['rise']:5.0f} / {med['hwm']:5.0f} MB {med['seconds']:7.1f} s"
         print(f"{row['articles']:9,}{cells}")
+    undated = "; ".join(
+        f"row groups of {size:,}: {run_median(results[size], 'count'):,.0f} texts,"
+        f" largest rise {run_median(results[size], 'rise'):.0f} MB, {run_median(results[size], 'seconds'):.1f} s"
+        for size in sizes
+    )
+    print(f"undated texts read back (Store.undated): {undated}")
     files = "; ".join(
         f"row groups of {size:,}: {statistics.median(run[-1]['file_mb'] for run in results[size]):.0f} MB"
         for size in sizes
