@@ -401,7 +401,7 @@ class Gazetteer:
             )
             for (bucket,) in buckets:
                 spellings += bucket.split(KEY_SEPARATOR)
-            spellings = list(dict.fromkeys(sorted(spellings)))
+            spellings = sorted(set(spellings))
         found: list[tuple[Place, Match, str]] = []
         matches = process.extract(key, spellings, scorer=fuzz.ratio, limit=FUZZY_LIMIT, score_cutoff=TRANSLIT_CUTOFF)
         for spelling, score, _ in matches:
