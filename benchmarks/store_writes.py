@@ -141,7 +141,7 @@ def _run_write(pickled: Path, row_group: int, args: argparse.Namespace, folder: 
     return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
 
 
-def run_median(runs: list[list[dict]], figure: str) -> float:
+def _undated_median(runs: list[list[dict]], figure: str) -> float:
     """The median over runs of one figure of the read-back of undated texts (each run's last but one line)."""
     return statistics.median(run[-2]["undated"][figure] for run in runs)
 
@@ -180,8 +180,9 @@ def main() -> None:
             cells += f" | {med['rss']:6.0f} / {med['rise']:5.0f} / {med['hwm']:5.0f} MB {med['seconds']:7.1f} s"
         print(f"{row['articles']:9,}{cells}")
     undated = "; ".join(
-        f"row groups of {size:,}: {run_median(results[size], 'count'):,.0f} texts,"
-        f" largest rise {run_median(results[size], 'rise'):.0f} MB, {run_median(results[size], 'seconds'):.1f} s"
+        f"row groups of {size:,}: {_undated_median(results[size], 'count'):,.0f} texts,"
+        f" largest rise {_undated_median(results[size], 'rise'):.0f} MB,"
+        f" {_undated_median(results[size], 'seconds'):.1f} s"
         for size in sizes
     )
     print(f"undated texts read back (Store.undated): {undated}")
