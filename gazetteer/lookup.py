@@ -130,6 +130,15 @@ def _countries(country: str | Iterable[str] | None) -> frozenset[str] | None:
     return frozenset(code.upper() for code in codes)
 
 
+_UNASKED = object()
+"""Marks a word ``demonym_country`` was not asked yet (None is an answer: no country)."""
+
+
+def _hashable(value: object) -> bool:
+    """Whether a ``country`` or ``kind`` filter can key the answers memo (None, a code, a frozenset)."""
+    return value is None or isinstance(value, (str, frozenset))
+
+
 def _marks(values: Iterable[object]) -> str:
     """SQL placeholders for a list of values: "(?, ?, ?)"."""
     return f"({', '.join('?' for _ in values)})"
@@ -195,6 +204,11 @@ class Gazetteer:
             raise GazetteerCorrupt(f"{self.path} is not a built gazetteer: {error}") from error
         self._cache_size = cache_size
         self._cache: dict[tuple[str, bool | None], list[Candidate]] = {}
+        self._answers: dict[tuple, list[Candidate]] = {}
+        self._demonym_codes: dict[str, str | None] = {}
+        """``demonym_country``'s last answers by word as written (recognition asks it of every name)."""
+        """The last ``cache_size`` questions to ``candidates`` as asked (the name as written, the
+        filters), with their answers: recognition asks the same few thousand a few times each."""
         self._point_arrays: _Points | None = None
 
     @classmethod
@@ -237,6 +251,10 @@ class Gazetteer:
         exactly, and are marked by ``Candidate.match``. ``approximate=False``
         skips both: exact matches only.
         """
+        question = (name, country, kind, fuzzy, limit, approximate)
+        memo = isinstance(name, str) and _hashable(country) and _hashable(kind) and self._cache_size > 0
+        if memo and (answer := self._answers.get(question)) is not None:
+            return answer[:]
         key = lookup_key(name)
         if not key:
             return []
@@ -247,7 +265,12 @@ class Gazetteer:
             for c in self._ranked(key, fuzzy if approximate else None)
             if (countries is None or c.place.country_code in countries) and (kinds is None or c.place.kind in kinds)
         ]
-        return ranked[:limit] if limit is not None else ranked
+        answer = ranked[:limit] if limit is not None else ranked
+        if memo:
+            if len(self._answers) >= self._cache_size:
+                self._answers.clear()
+            self._answers[question] = answer
+        return answer[:]
 
     def best(
         self,
@@ -365,7 +388,12 @@ class Gazetteer:
 
     def demonym_country(self, word: str) -> str | None:
         """The country code a demonym or adjective refers to ("Ukrainian" -> "UA")."""
-        return self._demonyms.get(lookup_key(word))
+        code = self._demonym_codes.get(word, _UNASKED) if isinstance(word, str) else _UNASKED
+        if code is _UNASKED:
+            if len(self._demonym_codes) >= self._cache_size:
+                self._demonym_codes.clear()
+            code = self._demonym_codes[word] = self._demonyms.get(lookup_key(word))
+        return code
 
     def prominent_names(self, *, min_population: int) -> Iterator[ProminentName]:
         """Name keys of prominent places, each once: the primary names, curated aliases and spelling
@@ -401,10 +429,11 @@ class Gazetteer:
             )
             for (bucket,) in buckets:
                 spellings += bucket.split(KEY_SEPARATOR)
-            spellings = sorted(set(spellings))
         found: list[tuple[Place, Match, str]] = []
-        matches = process.extract(key, spellings, scorer=fuzz.ratio, limit=FUZZY_LIMIT, score_cutoff=TRANSLIT_CUTOFF)
-        for spelling, score, _ in matches:
+        matches = process.extract(key, set(spellings), scorer=fuzz.ratio, limit=None, score_cutoff=TRANSLIT_CUTOFF)
+        # Best first, ties in alphabetical order: sorting the few matches, not the thousands of spellings.
+        matches.sort(key=lambda match: (-match[1], match[0]))
+        for spelling, score, _ in matches[:FUZZY_LIMIT]:
             if len(skel) >= 4 and skeleton(spelling) == skel:
                 match = Match.TRANSLIT
             elif fuzzy and score >= FUZZY_CUTOFF:

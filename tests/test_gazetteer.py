@@ -426,3 +426,22 @@ def test_a_name_asked_with_and_without_approximate_matches_is_read_once(gazettee
     assert read == ["kramatorsk"]
     assert fresh.candidates("Kramatosk", approximate=False) == []
     assert fresh.candidates("Kramatosk")[0].place.name == "Kramatorsk"
+
+
+def test_an_answer_asked_again_is_the_same_and_the_caller_may_change_it(gazetteer: Gazetteer):
+    fresh = Gazetteer(gazetteer.path)
+    first = fresh.candidates("Odesa")
+    first.clear()
+    again = fresh.candidates("Odesa")
+    assert again and again == Gazetteer(gazetteer.path).candidates("Odesa")
+    assert fresh.candidates("Odesa", country="US") != again  # the filters are part of the question
+    assert all(c.place.country_code == "US" for c in fresh.candidates("Odesa", country="US"))
+    assert fresh.candidates("Odesa", country=["UA"]) == fresh.candidates("Odesa", country=frozenset({"UA"}))
+
+
+@pytest.mark.parametrize("not_a_string", [None, 42, ["Ukrainian"]])
+def test_a_demonym_asked_of_a_non_string_is_a_clear_error_every_time(gazetteer: Gazetteer, not_a_string):
+    for _ in range(2):
+        with pytest.raises(BadPlaceName):
+            gazetteer.demonym_country(not_a_string)
+    assert gazetteer.demonym_country("Ukrainians") == gazetteer.demonym_country("Ukrainians") == "UA"
