@@ -100,6 +100,8 @@ _DATELINE_RE = re.compile(
 )
 _ACRONYM_RE = re.compile(r"^[A-Z]{2,6}s?$")
 _POSSESSIVE_RE = re.compile(r"[’']s$")
+_ORG_WORD_RE = re.compile("|".join(map(re.escape, sorted(ORG_WORDS))))
+"""Finds an organisation word anywhere in a lower-cased text: a text without one has no word that is one."""
 
 
 def find_toponyms(doc: Doc, gazetteer: Gazetteer, text: str | None = None) -> list[Toponym]:
@@ -277,6 +279,8 @@ def _nested_in(text: str, span: Span, gazetteer: Gazetteer) -> Iterator[Toponym]
     capitalised words that names a place ("Norfolk" in "Norfolk High School", "Los Angeles" in
     "Port of Los Angeles", "Kentucky" in "Eastern Kentucky University"). Only names with an
     organisation word count as organisation names, whatever NER called them."""
+    if not _ORG_WORD_RE.search(_text(text, span).lower()):  # a quick test first: most names have none
+        return
     lowers = [t.lower_ for t in span]
     if not ORG_WORDS.intersection(lowers):
         return
@@ -382,8 +386,10 @@ def _listed_areas(doc: Doc, gazetteer: Gazetteer) -> list[Toponym]:
     """Each name of a list before a plural area word: "Nassau and Baker counties" names Nassau
     County and Baker County; "the Donetsk and Luhansk regions", two oblasts."""
     found = []
-    lowers = doc.to_array(LOWER)
-    for index in np.flatnonzero(np.isin(lowers, PLURAL_AREA_IDS)).tolist():
+    lowers = doc.to_array(LOWER).tolist()
+    if PLURAL_AREA_IDS.isdisjoint(lowers):
+        return found
+    for index in [i for i, lower in enumerate(lowers) if lower in PLURAL_AREA_IDS]:
         singular = PLURAL_AREAS[doc[index].lower_]
         i = index - 1
         while i >= 0:
@@ -449,9 +455,9 @@ def _toponym(
 def _trim(doc: Doc, span: Span) -> Span | None:
     """Drop leading articles and trailing punctuation or possessive "'s"."""
     start, end = span.start, span.end
-    while start < end and (doc[start].lower_ in LEADING_WORDS or doc[start].is_punct):
+    while start < end and ((token := doc[start]).is_punct or token.lower_ in LEADING_WORDS):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in {"'s", "’s"}):
+    while end > start and ((token := doc[end - 1]).is_punct or token.lower_ in {"'s", "’s"}):
         end -= 1
     if start == span.start and end == span.end:
         return span
@@ -468,11 +474,10 @@ def _with_area_word(doc: Doc, text: str, span: Span, gazetteer: Gazetteer) -> Sp
     and, when the gazetteer knows the longer name, "Chornobayivka airfield" or "Dnipro river"."""
     if span.end >= len(doc) or not doc[span.end - 1].whitespace_:
         return span
-    following = doc[span.end]
-    longer = doc[span.start : span.end + 1]
-    if following.lower_ in AREA_SUFFIXES:
-        return longer
-    if following.lower_ in FEATURE_WORDS and _is_place_name(text, longer, gazetteer):
+    following = doc[span.end].lower_
+    if following in AREA_SUFFIXES:
+        return doc[span.start : span.end + 1]
+    if following in FEATURE_WORDS and _is_place_name(text, longer := doc[span.start : span.end + 1], gazetteer):
         return longer
     return span
 

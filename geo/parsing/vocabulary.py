@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import calendar
 
-import numpy as np
 from spacy.strings import hash_string
 from spacy.tokens import Doc
 
@@ -80,7 +79,7 @@ PLURAL_AREAS = {
     "provinces": "province", "states": "state", "districts": "district",
 }  # fmt: skip
 """Plural area words after a list of names, and the singular each name takes ("Baker counties")."""
-PLURAL_AREA_IDS = np.array([hash_string(word) for word in PLURAL_AREAS], dtype=np.uint64)
+PLURAL_AREA_IDS = frozenset(hash_string(word) for word in PLURAL_AREAS)
 """spaCy's hashes of the plural area words, to find them in a doc's LOWER array."""
 LIST_JOINERS = frozenset({",", "and", "or", "&"})
 """Tokens between the names of a list."""
@@ -100,6 +99,7 @@ def after_title(doc: Doc, start: int) -> bool:
         return False
     word = doc[start - 1]
     return word.text[:1].isupper() and word.lower_.rstrip(".") in PERSON_TITLES
+
 
 NEWS_AGENCIES = frozenset(
     """Reuters AP AFP UPI Xinhua TASS ITAR-TASS RIA Interfax Yonhap Kyodo Jiji ANSA EFE dpa PTI ANI IANS UNI
