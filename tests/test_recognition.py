@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from geo.parsing.casing import is_title_case_line, usually_not_a_name
+from geo.parsing.casing import is_title_case_line, on_title_case_line, usually_not_a_name
 from geo.parsing.names import follows_family_name, starts_with_family_name
 from geo.parsing.pipeline import Options, parse_batch
 from geo.parsing.vocabulary import is_east_asian_family_name, is_news_agency
@@ -46,6 +46,14 @@ def test_title_case_headlines(vocab):
     assert is_title_case_line("Steel Tariffs Hit Exporters In Brazil", vocab)
     assert not is_title_case_line("Gold rose 2% on Friday as investors sought safety.", vocab)
     assert not is_title_case_line("Austria and Hungary", vocab)
+
+
+def test_a_word_on_a_title_case_headline_line(vocab):
+    text = "Steel Tariffs Hit Exporters In Brazil\nSteel exporters in Brazil said on Monday.\nGold Prices Hit Record"
+    first, second, last = text.index("Brazil"), text.rindex("Brazil"), text.rindex("Record")
+    assert on_title_case_line(text, first, vocab) and on_title_case_line(text, 0, vocab)
+    assert not on_title_case_line(text, second, vocab)
+    assert on_title_case_line(text, last, vocab)  # the last line has no line break after it
 
 
 def test_east_asian_names_family_name_first(gazetteer, tokenizer):

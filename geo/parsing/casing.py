@@ -15,7 +15,7 @@ from itertools import islice
 
 from spacy.vocab import Vocab
 
-__all__ = ["is_title_case_line", "title_case_lines", "usually_not_a_name"]
+__all__ = ["is_title_case_line", "on_title_case_line", "usually_not_a_name"]
 
 MINOR_WORDS = frozenset(
     "a an the and but or nor for so yet as at by in of off on per to up via vs from into onto over with".split()
@@ -24,7 +24,6 @@ MINOR_WORDS = frozenset(
 MIN_HEADLINE_WORDS = 3
 """Fewest capitalised words in a Title Case headline ("Gold Prices Rise")."""
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
-_LINE_RE = re.compile(r"[^\n]+")
 _RANKS: dict[int, dict[int, int]] = {}
 """Frequency rank of each written form with a row of its own, per vectors table (keyed by its id)."""
 
@@ -70,6 +69,7 @@ def is_title_case_line(line: str, vocab: Vocab) -> bool:
     return len(words) >= MIN_HEADLINE_WORDS and any(usually_not_a_name(vocab, w) for w in words if not w.isupper())
 
 
-def title_case_lines(text: str, vocab: Vocab) -> list[tuple[int, int]]:
-    """Character spans of the text's Title Case headline lines."""
-    return [m.span() for m in _LINE_RE.finditer(text) if is_title_case_line(m.group(), vocab)]
+def on_title_case_line(text: str, index: int, vocab: Vocab) -> bool:
+    """Whether the character at ``index`` lies on a Title Case headline line of the text."""
+    end = text.find("\n", index)
+    return is_title_case_line(text[text.rfind("\n", 0, index) + 1 : end if end >= 0 else len(text)], vocab)

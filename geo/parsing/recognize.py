@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import replace
+from itertools import accumulate
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -420,15 +422,15 @@ def _misspellings(doc: Doc, found: list[Toponym]) -> list[Toponym]:
     names = {t.text for t in found if not t.demonym and not t.nested and len(t.text) >= MIN_TYPO_LENGTH}
     if not names:
         return []
-    taken = set()
-    for toponym in found:
-        taken.update(range(toponym.start, toponym.end))
+    spans = sorted((t.start, t.end) for t in found)
+    starts, reach = [start for start, _ in spans], list(accumulate((end for _, end in spans), max))
     extra = []
     flags = doc.to_array([ENT_IOB, IS_TITLE, LENGTH])
     outside = (flags[:, 0] != 3) & (flags[:, 0] != 1) & (flags[:, 1] == 1) & (flags[:, 2] >= MIN_TYPO_LENGTH)
     for index in np.flatnonzero(outside).tolist():
         token = doc[index]
-        if token.idx in taken or token.text in names:
+        last = bisect_right(starts, token.idx) - 1  # the last toponym starting at or before the word
+        if (last >= 0 and reach[last] > token.idx) or token.text in names:
             continue
         match = process.extractOne(token.text, names, scorer=fuzz.ratio, score_cutoff=MIN_TYPO_SIMILARITY)
         if match is not None:

@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 from wordfreq import zipf_frequency
 
 from gazetteer import Gazetteer, Match, Place, haversine_km
-from geo.parsing.casing import title_case_lines, usually_not_a_name
+from geo.parsing.casing import on_title_case_line, usually_not_a_name
 from geo.parsing.ruler import MAX_ZIPF
 from geo.parsing.toponym import Evidence, Toponym
 from geo.parsing.vocabulary import CONTAINER_KINDS
@@ -74,9 +74,7 @@ class Anchors:
         demonym_countries = {gazetteer.demonym_country(t.text) for t in toponyms if t.demonym}
         return cls(
             names=frozenset(t.text.casefold() for t in toponyms),
-            countries=frozenset(
-                {p.country_code for p in places if p.kind == "country"} | demonym_countries - {None}
-            ),
+            countries=frozenset({p.country_code for p in places if p.kind == "country"} | demonym_countries - {None}),
             admin1_codes=frozenset(p.admin1_code for p in places if p.subkind == "admin1" and p.admin1_code),
             places=tuple(places),
             lats=np.array([p.lat for p in points]),
@@ -139,16 +137,12 @@ def _doubtful(doc: Doc, text: str, found: list[Toponym], gazetteer: Gazetteer) -
     vocab = doc.vocab
     flags = doc.to_array([ORTH, IS_LOWER, IS_ALPHA])
     lower_ids = set(flags[(flags[:, 1] == 1) & (flags[:, 2] == 1), 0].tolist())
-    headlines = title_case_lines(text, vocab)
     return [
         word is not None
         and (
             usually_not_a_name(vocab, word)
             or (not word.isupper() and vocab.strings[word.lower()] in lower_ids)
-            or (
-                any(start <= toponym.start < end for start, end in headlines)
-                and zipf_frequency(word, WORD_LIST) >= MAX_ZIPF
-            )
+            or (on_title_case_line(text, toponym.start, vocab) and zipf_frequency(word, WORD_LIST) >= MAX_ZIPF)
         )
         for toponym, word in zip(found, words)
     ]
