@@ -7,6 +7,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -431,8 +432,9 @@ class Gazetteer:
                 spellings += bucket.split(KEY_SEPARATOR)
         found: list[tuple[Place, Match, str]] = []
         matches = process.extract(key, set(spellings), scorer=fuzz.ratio, limit=None, score_cutoff=TRANSLIT_CUTOFF)
-        # Best first, ties in alphabetical order: sorting the few matches, not the thousands of spellings.
-        matches.sort(key=lambda match: (-match[1], match[0]))
+        # Best first, ties in alphabetical order: sorting the matches, not the thousands of spellings.
+        matches.sort(key=itemgetter(0))
+        matches.sort(key=itemgetter(1), reverse=True)  # a stable sort: ties stay in alphabetical order
         for spelling, score, _ in matches[:FUZZY_LIMIT]:
             if len(skel) >= 4 and skeleton(spelling) == skel:
                 match = Match.TRANSLIT

@@ -218,20 +218,24 @@ def _echoes(
 ) -> list[Toponym]:
     """Entities NER did not call places that name, again, a place the article already names
     ("also known as Chernobayevka" after "the Chornobayivka airfield")."""
-    anchors = anchor_places(found, gazetteer)
-    anchor_lats = np.array([a.lat for a in anchors])
-    anchor_lons = np.array([a.lon for a in anchors])
-    echoes = []
+    named: list[tuple[Span, str, Place]] = []
     for span, label in doubtful:
         name = _text(text, span)
         if after_title(doc, span.start) or name.lower() in not_places or _ACRONYM_RE.match(name):
             continue
-        best = gazetteer.best(name, approximate=False)
-        if best is None:
-            continue
-        if (haversine_km(best.place.lat, best.place.lon, anchor_lats, anchor_lons) <= NEAR_KM).any():
-            echoes.append(_toponym(text, span, label, Evidence.ECHO))
-    return echoes
+        if (best := gazetteer.best(name, approximate=False)) is not None:
+            named.append((span, label, best.place))
+    anchors = anchor_places(found, gazetteer) if named else []
+    if not anchors:
+        return []
+    km = haversine_km(
+        np.array([[place.lat] for _, _, place in named]),
+        np.array([[place.lon] for _, _, place in named]),
+        np.array([anchor.lat for anchor in anchors]),
+        np.array([anchor.lon for anchor in anchors]),
+    )
+    near = (km <= NEAR_KM).any(axis=1).tolist()
+    return [_toponym(text, span, label, Evidence.ECHO) for (span, label, _), close in zip(named, near) if close]
 
 
 def _hyphen_parts(doc: Doc, text: str, span: Span, gazetteer: Gazetteer) -> list[Span]:
