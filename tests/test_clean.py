@@ -7,9 +7,10 @@ import random
 import re
 from pathlib import Path
 
+import ftfy
 import pytest
 
-from geo.input.clean import CleanText, clean_text
+from geo.input.clean import _FIXER, _PLAIN_TYPOGRAPHY, CleanText, clean_text
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 RAW = {path.name[:3]: path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))}
@@ -216,3 +217,21 @@ def test_boilerplate_lines_stay_when_an_extractor_already_decluttered() -> None:
     raw = "Troops entered Kharkiv on Sunday.\n\nAdvertisement"
     assert clean_text(raw, boilerplate=False).text == raw
     assert clean_text(raw).text == "Troops entered Kharkiv on Sunday."
+
+
+def test_ftfy_has_nothing_to_fix_in_plain_typography() -> None:
+    """The texts the cleaner hands ftfy no more: printable ASCII with curly quotes, dashes and ellipses."""
+    rng = random.Random(7)
+    letters = [chr(c) for c in range(0x20, 0x7F)] + list("‘’“”–—…") * 10
+    for _ in range(20_000):
+        text = "".join(rng.choice(letters) for _ in range(rng.randint(1, 30)))
+        assert _PLAIN_TYPOGRAPHY.fullmatch(text)
+        fixed = ftfy.fix_and_explain(text, config=_FIXER)
+        assert (fixed.text, fixed.explanation) == (text, []), text
+    assert not _PLAIN_TYPOGRAPHY.fullmatch("Kyiv’s “†quiet”")  # MacRoman mojibake goes to ftfy
+
+
+def test_mojibake_beside_curly_quotes_is_still_repaired() -> None:
+    assert clean_text("The mayor said: “We stay.”\nThe mayorâ€™s office in KÃ¶ln").text == (
+        "The mayor said: “We stay.”\nThe mayor’s office in Köln"
+    )
