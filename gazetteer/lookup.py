@@ -424,14 +424,18 @@ class Gazetteer:
         skel = skeleton(key)
         spellings = [row[0] for row in self._db.execute("SELECT key FROM skeletons WHERE skeleton = ?", (skel,))]
         if fuzzy:
+            lengths = range(len(key) - 1, len(key) + 2)
             buckets = self._db.execute(
                 "SELECT keys FROM spellings WHERE prefix = ? AND length BETWEEN ? AND ?",
-                (key[:2], len(key) - 1, len(key) + 1),
+                (key[:2], lengths.start, lengths.stop - 1),
             )
+            # The buckets hold every spelling of their prefix and length, each once: of the skeleton's
+            # spellings, only those outside them are added, and no spelling is compared twice.
+            spellings = [s for s in spellings if s[:2] != key[:2] or len(s) not in lengths]
             for (bucket,) in buckets:
                 spellings += bucket.split(KEY_SEPARATOR)
         found: list[tuple[Place, Match, str]] = []
-        matches = process.extract(key, set(spellings), scorer=fuzz.ratio, limit=None, score_cutoff=TRANSLIT_CUTOFF)
+        matches = process.extract(key, spellings, scorer=fuzz.ratio, limit=None, score_cutoff=TRANSLIT_CUTOFF)
         # Best first, ties in alphabetical order: sorting the matches, not the thousands of spellings.
         matches.sort(key=itemgetter(0))
         matches.sort(key=itemgetter(1), reverse=True)  # a stable sort: ties stay in alphabetical order
