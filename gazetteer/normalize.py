@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from unidecode import unidecode
 
@@ -22,6 +23,9 @@ MAX_NAME_LENGTH = 200
 """Longest name accepted for lookup; no real place name comes close."""
 FUZZY_MIN_LENGTH = 4
 """Keys shorter than this are never matched approximately: too many near neighbours."""
+NAME_KEYS_KEPT = 32_768
+"""Names whose keys are kept (about 6 MB when full): parsing folds the same few thousand names again
+and again (the ruler's capitalised runs, then the gazetteer's questions)."""
 
 _APOSTROPHES = "'\u2019\u2018\u02bc\u02b9\u0060\u00b4\u2032\u02bb"
 _APOSTROPHE_RE = re.compile(f"[{_APOSTROPHES}]")
@@ -60,6 +64,7 @@ KEY_SEPARATOR = "\n"
 so no key holds it."""
 
 
+@lru_cache(maxsize=NAME_KEYS_KEPT)
 def name_key(name: str) -> str:
     """Fold a place name into its lookup key; "" when nothing name-like is left."""
     text = name.casefold()
