@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import overload
 
+import numpy as np
+
 __all__ = ["OffsetMap"]
 
 
@@ -30,18 +32,11 @@ class OffsetMap(Sequence[int]):
 
     @classmethod
     def of(cls, offsets: Iterable[int]) -> OffsetMap:
-        """The runs of a per-character list of given indexes."""
-        starts: list[int] = []
-        given: list[int] = []
-        expected = None
-        length = 0
-        for index, offset in enumerate(offsets):
-            if offset != expected:
-                starts.append(index)
-                given.append(offset)
-            expected = offset + 1
-            length = index + 1
-        return cls(tuple(starts), tuple(given), length)
+        """The runs of a per-character list of given indexes (a run starts where an index is not
+        the one before it plus one)."""
+        values = np.fromiter(offsets, dtype=np.int64)
+        starts = np.flatnonzero(np.diff(values, prepend=values[:1]) != 1)
+        return cls(tuple(starts.tolist()), tuple(values[starts].tolist()), len(values))
 
     def __len__(self) -> int:
         return self.length
