@@ -225,4 +225,4 @@ def test_the_ruler_forgets_the_token_texts_it_keeps_and_marks_the_same_places(ge
     assert ("Kharkiv", "GPE") in remembered[0] and ("Rostov-on-Don", "GPE") in remembered[1]
     monkeypatch.setattr(ruler_module, "SEEN_TOKENS", 5)
     assert marked() == remembered
-    assert len(ruler._seen) <= 5 + max(len(geoparser.nlp.make_doc(t)) for t in texts)
+    assert len(ruler._texts) == len(ruler._capitalised) <= 5 + max(len(geoparser.nlp.make_doc(t)) for t in texts)

@@ -128,7 +128,8 @@ class GazetteerRuler:
 
     def __init__(self, keys: dict[str, bool]):
         self.keys = keys
-        self._seen: dict[int, tuple[str, bool]] = {}
+        self._texts: dict[int, str] = {}
+        self._capitalised: dict[int, bool] = {}
         """Token texts met lately by their spaCy hash, and whether each is capitalised: the ruler reads
         tokens from the doc's arrays (a Token object per token would cost more than all it does with
         them), and a dict costs a fraction of the StringStore's look-up."""
@@ -155,16 +156,15 @@ class GazetteerRuler:
 
     def _words(self, doc: Doc) -> tuple[list[str], list[bool]]:
         """Each token's text, and whether it is capitalised."""
-        seen = self._seen
-        if len(seen) > SEEN_TOKENS:
-            seen.clear()
+        texts, capitalised = self._texts, self._capitalised
+        if len(texts) > SEEN_TOKENS:
+            texts.clear()
+            capitalised.clear()
         orths = doc.to_array(ORTH).tolist()
-        for orth in orths:
-            if orth not in seen:
-                word = doc.vocab.strings[orth]
-                seen[orth] = (word, _capitalised(word))
-        known = [seen[orth] for orth in orths]
-        return [word for word, _ in known], [capitalised for _, capitalised in known]
+        for orth in set(orths).difference(texts):
+            word = texts[orth] = doc.vocab.strings[orth]
+            capitalised[orth] = _capitalised(word)
+        return list(map(texts.__getitem__, orths)), list(map(capitalised.__getitem__, orths))
 
     @staticmethod
     def _starts_sentence(doc: Doc, start: int) -> bool:
