@@ -16,6 +16,8 @@ from geo.parsing.features import (
     FEATURES,
     WEAK_CONTEXT,
     Name,
+    _codes,
+    _runs,
     build_slate,
     prominence,
     softmax_by_group,
@@ -48,6 +50,18 @@ def test_softmax_by_group_normalises_each_group():
     assert shares[:3].sum() == pytest.approx(1.0) and shares[3:].sum() == pytest.approx(1.0)
     assert shares[0] == pytest.approx(shares[1]) and shares[4] == 0.0
     assert log_total[1] == pytest.approx(5.0)
+
+
+def test_runs_of_equal_values_and_each_values_run():
+    assert _runs([0, 0, 2, 2, 2, 3]) == ([0, 2, 5], [0, 0, 1, 1, 1, 2])
+    assert _runs([4, 1, 4]) == ([0, 1, 2], [0, 1, 2])
+    assert _runs([]) == ([], [])
+
+
+def test_codes_are_equal_for_equal_strings_and_never_for_missing_ones():
+    codes = _codes(["UA", None, "US", "UA", "", None])
+    assert codes[0] == codes[3] and len({codes[0], codes[2]}) == 2 and min(codes[0], codes[2]) >= 0
+    assert len({codes[1], codes[4], codes[5]}) == 3 and max(codes[1], codes[4], codes[5]) < 0
 
 
 def test_a_namesake_takes_only_strong_context(gazetteer):
