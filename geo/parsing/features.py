@@ -187,13 +187,17 @@ class Slate:
     """First row of each name that has candidates, in row order."""
     group: np.ndarray
     """Index into ``starts`` of each row's name."""
+    name_rows: np.ndarray
+    """Per name in ``starts``, its rows, the last repeated up to the most any name has (the max over
+    a name's rows, for all names in one numpy call)."""
     candidates: list[Candidate]
     place_ids: np.ndarray
     """Gazetteer id of each row's place."""
     own: np.ndarray
     """Rows x ``CANDIDATE_FEATURES`` and the focus feature: what does not depend on the other names' scores."""
-    relations: np.ndarray
-    """``CONTEXT_FEATURES`` x rows x rows: how row i relates to row j (0 for rows of the same name)."""
+    by_other: np.ndarray
+    """Rows j x ``CONTEXT_FEATURES`` x rows i: how row i relates to row j (0 for rows of the same
+    name); j comes first, as ``context_features`` reduces over the other names' rows."""
     receives: np.ndarray
     """Rows x ``CONTEXT_FEATURES``: whether a row takes each context feature (none for an admin area
     reached by a bare name it shares with its city; no weak context for a prominent place's namesake)."""
@@ -206,6 +210,11 @@ class Slate:
 
     def __len__(self) -> int:
         return len(self.candidates)
+
+    @property
+    def relations(self) -> np.ndarray:
+        """``CONTEXT_FEATURES`` x rows x rows: how row i relates to row j (a view of ``by_other``)."""
+        return self.by_other.transpose(1, 2, 0)
 
 
 def build_slate(text: str, names: list[Name], gazetteer: Gazetteer, focus: frozenset[str] = frozenset()) -> Slate:
@@ -238,6 +247,7 @@ def build_slate(text: str, names: list[Name], gazetteer: Gazetteer, focus: froze
         owner,
         np.array(first_rows, dtype=int),
         np.array(groups, dtype=int),
+        _padded_rows(first_rows, len(rows)),
         [c for _, c in rows],
         np.array([p.id for p in places], dtype=np.int64),
         own,
@@ -257,6 +267,15 @@ def _runs(values: list[int]) -> tuple[list[int], list[int]]:
             starts.append(i)
         run.append(len(starts) - 1)
     return starts, run
+
+
+def _padded_rows(starts: list[int], rows: int) -> np.ndarray:
+    """Per run of rows beginning at ``starts`` (the last ending at ``rows``), its rows, the last
+    repeated up to the longest run's length."""
+    ends = [*starts[1:], rows]
+    longest = max((end - start for start, end in zip(starts, ends)), default=0)
+    padded = [[min(start + k, end - 1) for k in range(longest)] for start, end in zip(starts, ends)]
+    return np.array(padded, dtype=int).reshape(len(starts), longest)
 
 
 def prominence(place: Place) -> int:
@@ -307,11 +326,12 @@ def _own_row(place: Place, match: Match, similarity: float) -> tuple[float, ...]
 
 
 def _relations(places: list[Place], owner: np.ndarray, km: np.ndarray, gazetteer: Gazetteer) -> np.ndarray:
-    """How each candidate relates to each candidate of another name: containment, same country, nearness."""
+    """How each candidate relates to each candidate of another name (containment, same country,
+    nearness), laid out as ``Slate.by_other``."""
     n = len(places)
-    relations = np.zeros((len(CONTEXT_FEATURES), n, n), np.float32)
+    by_other = np.zeros((n, len(CONTEXT_FEATURES), n), np.float32)
     if not n:
-        return relations
+        return by_other
     members = [gazetteer.members(p) for p in places]
     ids, country, admin1 = np.array(
         [[p.id for p in places], _codes([p.country_code for p in places]), _codes([p.admin1_code for p in places])]
@@ -333,11 +353,12 @@ def _relations(places: list[Place], owner: np.ndarray, km: np.ndarray, gazetteer
             member_of[:, j] = [p.country_code in of_j or p.admin1_code in of_j for p in places]
     member_of &= apart
     both_points = pointlike[:, None] & pointlike[None, :]
-    relations[0], relations[1], relations[2] = in_country, in_admin1, member_of
-    relations[3] = (in_country | in_admin1 | member_of).T
-    relations[4] = same_country & both_points
-    relations[5:] = np.exp(-km / np.array(KERNELS_KM)[:, None, None]) * (both_points & apart)
-    return relations
+    contains = (in_country | in_admin1 | member_of).T
+    for feature, relation in enumerate([in_country, in_admin1, member_of, contains, same_country & both_points]):
+        by_other[:, feature, :] = relation.T
+    near = np.exp(-km / np.array(KERNELS_KM)[:, None, None]) * (both_points & apart)
+    by_other[:, len(CONTEXT_FEATURES) - len(KERNELS_KM) :, :] = near.transpose(2, 0, 1)
+    return by_other
 
 
 def _codes(values: list[str | None]) -> list[int]:
@@ -353,14 +374,25 @@ def context_features(slate: Slate, plausibility: np.ndarray) -> np.ndarray:
     most plausible candidate is the same place ("US", "United States") count once."""
     if not len(slate):
         return np.zeros((0, len(CONTEXT_FEATURES)))
-    weighted = slate.relations * (plausibility**PLAUSIBILITY_POWER).astype(np.float32)[None, None, :]
-    by_name = np.maximum.reduceat(weighted, slate.starts, axis=2)
-    tops = np.flatnonzero(plausibility == np.maximum.reduceat(plausibility, slate.starts)[slate.group])
-    top_places = slate.place_ids[tops[np.unique(slate.group[tops], return_index=True)[1]]]
-    order = np.argsort(top_places, kind="stable")
-    firsts = np.flatnonzero(np.diff(top_places[order], prepend=-1))
-    by_place = np.maximum.reduceat(by_name[:, :, order], firsts, axis=2)
-    return np.log1p(by_place.sum(axis=2)).T * slate.receives
+    weighted = slate.by_other * (plausibility**PLAUSIBILITY_POWER).astype(np.float32)[:, None, None]
+    by_name = weighted[slate.name_rows].max(axis=1)
+    order, firsts = _top_places(slate, plausibility.tolist())
+    by_place = by_name[order] if len(firsts) == len(order) else np.maximum.reduceat(by_name[order], firsts, axis=0)
+    return np.log1p(np.ascontiguousarray(by_place.transpose(1, 2, 0)).sum(axis=2)).T * slate.receives
+
+
+def _top_places(slate: Slate, plausibility: list[float]) -> tuple[list[int], list[int]]:
+    """The slate's names in order of the place of their most plausible candidate (the first, on a tie),
+    and where each place's names start in that order."""
+    starts = slate.starts.tolist()
+    ids = slate.place_ids.tolist()
+    tops = []
+    for start, end in zip(starts, [*starts[1:], len(ids)]):
+        shares = plausibility[start:end]
+        tops.append(ids[start + shares.index(max(shares))])
+    order = sorted(range(len(tops)), key=tops.__getitem__)
+    firsts = [k for k, name in enumerate(order) if not k or tops[name] != tops[order[k - 1]]]
+    return order, firsts
 
 
 def softmax_by_group(
