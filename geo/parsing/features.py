@@ -251,7 +251,7 @@ def build_slate(text: str, names: list[Name], gazetteer: Gazetteer, focus: froze
         [c for _, c in rows],
         np.array([p.id for p in places], dtype=np.int64),
         own,
-        _relations(places, owner, km, gazetteer),
+        _relations(places, owners, km, gazetteer),
         _receives(names, rows),
         km,
         np.array(abstains, dtype=bool),
@@ -325,7 +325,7 @@ def _own_row(place: Place, match: Match, similarity: float) -> tuple[float, ...]
     )
 
 
-def _relations(places: list[Place], owner: np.ndarray, km: np.ndarray, gazetteer: Gazetteer) -> np.ndarray:
+def _relations(places: list[Place], owners: list[int], km: np.ndarray, gazetteer: Gazetteer) -> np.ndarray:
     """How each candidate relates to each candidate of another name (containment, same country,
     nearness), laid out as ``Slate.by_other``."""
     n = len(places)
@@ -333,31 +333,31 @@ def _relations(places: list[Place], owner: np.ndarray, km: np.ndarray, gazetteer
     if not n:
         return by_other
     members = [gazetteer.members(p) for p in places]
-    ids, country, admin1 = np.array(
-        [[p.id for p in places], _codes([p.country_code for p in places]), _codes([p.admin1_code for p in places])]
-    )
-    is_country, is_admin1, pointlike = np.array(
+    codes = np.array(
         [
-            [p.kind == "country" for p in places],
-            [p.subkind == "admin1" for p in places],
-            [p.kind not in BROAD_KINDS and not m for p, m in zip(places, members)],
+            [p.id for p in places],
+            owners,
+            _codes([p.country_code for p in places]),
+            _codes([p.admin1_code for p in places]),
         ]
     )
-    apart = (ids[:, None] != ids[None, :]) & (owner[:, None] != owner[None, :])
-    same_country = (country[:, None] == country[None, :]) & apart
-    in_country = same_country & (is_country[None, :] > is_country[:, None])
-    in_admin1 = (admin1[:, None] == admin1[None, :]) & apart & (is_admin1[None, :] > is_admin1[:, None])
+    same_place, same_name, *same_area = codes[:, :, None] == codes[:, None, :]
+    apart = ~(same_place | same_name)
+    area_kinds = np.array([[p.kind == "country" for p in places], [p.subkind == "admin1" for p in places]])
+    in_area = same_area & apart & (area_kinds[:, None, :] > area_kinds[:, :, None])
     member_of = np.zeros((n, n), dtype=bool)
     for j, of_j in enumerate(members):
         if of_j:
             member_of[:, j] = [p.country_code in of_j or p.admin1_code in of_j for p in places]
     member_of &= apart
-    both_points = pointlike[:, None] & pointlike[None, :]
-    contains = (in_country | in_admin1 | member_of).T
-    for feature, relation in enumerate([in_country, in_admin1, member_of, contains, same_country & both_points]):
-        by_other[:, feature, :] = relation.T
-    near = np.exp(-km / np.array(KERNELS_KM)[:, None, None]) * (both_points & apart)
-    by_other[:, len(CONTEXT_FEATURES) - len(KERNELS_KM) :, :] = near.transpose(2, 0, 1)
+    pointlike = np.array([p.kind not in BROAD_KINDS and not m for p, m in zip(places, members)])
+    both_points = pointlike[:, None] & pointlike[None, :] & apart
+    by_other[:, :2, :] = in_area.transpose(2, 0, 1)
+    by_other[:, 2, :] = member_of.T
+    by_other[:, 3, :] = in_area[0] | in_area[1] | member_of
+    by_other[:, 4, :] = same_area[0] & both_points
+    near = by_other[:, len(CONTEXT_FEATURES) - len(KERNELS_KM) :, :].transpose(1, 2, 0)
+    np.multiply(np.exp(-km / np.array(KERNELS_KM)[:, None, None]), both_points, out=near)
     return by_other
 
 

@@ -121,16 +121,17 @@ def rank(text: str, toponyms: list[Toponym], gazetteer: Gazetteer, ranker: Ranke
     scores = ranker.scores(slate) if len(slate) else np.zeros(0)
     chosen: list[int | None] = [None] * len(slate.names)
     place_shares = [0.0] * len(slate.names)
-    ends = [*slate.starts[1:].tolist(), len(slate)]
-    for start, end, abstains in zip(slate.starts.tolist(), ends, slate.abstains.tolist()):
-        rows = np.arange(start, end)
-        best = start + int(np.argmax(scores[start:end]))
+    values = scores.tolist()
+    starts = slate.starts.tolist()
+    for start, end, abstains in zip(starts, [*starts[1:], len(slate)], slate.abstains.tolist()):
+        name_values = values[start:end]
+        best = start + name_values.index(max(name_values))
         abstain = ranker.abstain if abstains else None
-        if abstain is not None and scores[best] <= abstain:
+        if abstain is not None and values[best] <= abstain:
             continue
         name = int(slate.owner[start])
-        chosen[name] = _canonical(slate, scores, rows, best)
-        place_shares[name] = _place_share(slate, scores, rows, chosen[name], abstain)
+        chosen[name] = _canonical(slate, values, range(start, end), best)
+        place_shares[name] = _place_share(slate, scores, slice(start, end), chosen[name], abstain)
     return Ranking(slate, scores, chosen, place_shares)
 
 
@@ -177,7 +178,7 @@ def _admissible(candidate: Candidate, spelled_right: set[int]) -> bool:
     return not prominent(candidate.place) or candidate.place.id in spelled_right
 
 
-def _canonical(slate: Slate, scores: np.ndarray, rows: np.ndarray, best: int) -> int:
+def _canonical(slate: Slate, scores: list[float], rows: range, best: int) -> int:
     """The city rather than an admin area, when a bare name is both's and the area is the city's
     own (the city of Kyiv as a region, within ``SAME_PLACE_KM``) or one the city lies in and shares
     its name with (Khersonska oblast for "Kherson"): a reader takes the city, unless the text names
@@ -204,7 +205,7 @@ def _canonical(slate: Slate, scores: np.ndarray, rows: np.ndarray, best: int) ->
     return max(cities, key=lambda row: scores[row]) if cities else best
 
 
-def _place_share(slate: Slate, scores: np.ndarray, rows: np.ndarray, chosen: int, abstain: float | None) -> float:
+def _place_share(slate: Slate, scores: np.ndarray, rows: slice, chosen: int, abstain: float | None) -> float:
     """Softmax share of the chosen place among a name's readings (its candidates, and "no place"
     when the name may be left unresolved), counting candidates within ``SAME_PLACE_KM`` of it as
     the same place."""
