@@ -274,7 +274,7 @@ def _padded_rows(starts: list[int], rows: int) -> np.ndarray:
     repeated up to the longest run's length."""
     ends = [*starts[1:], rows]
     longest = max((end - start for start, end in zip(starts, ends)), default=0)
-    padded = [[min(start + k, end - 1) for k in range(longest)] for start, end in zip(starts, ends)]
+    padded = [list(range(start, end)) + [end - 1] * (longest - (end - start)) for start, end in zip(starts, ends)]
     return np.array(padded, dtype=int).reshape(len(starts), longest)
 
 
@@ -374,10 +374,10 @@ def context_features(slate: Slate, plausibility: np.ndarray) -> np.ndarray:
     most plausible candidate is the same place ("US", "United States") count once."""
     if not len(slate):
         return np.zeros((0, len(CONTEXT_FEATURES)))
-    weighted = slate.by_other * (plausibility**PLAUSIBILITY_POWER).astype(np.float32)[:, None, None]
-    by_name = weighted[slate.name_rows].max(axis=1)
     order, firsts = _top_places(slate, plausibility.tolist())
-    by_place = by_name[order] if len(firsts) == len(order) else np.maximum.reduceat(by_name[order], firsts, axis=0)
+    weighted = slate.by_other * (plausibility**PLAUSIBILITY_POWER).astype(np.float32)[:, None, None]
+    by_name = weighted[slate.name_rows[order]].max(axis=1)
+    by_place = by_name if len(firsts) == len(order) else np.maximum.reduceat(by_name, firsts, axis=0)
     return np.log1p(np.ascontiguousarray(by_place.transpose(1, 2, 0)).sum(axis=2)).T * slate.receives
 
 

@@ -208,7 +208,9 @@ def _canonical(slate: Slate, scores: list[float], rows: range, best: int) -> int
 def _place_share(slate: Slate, scores: np.ndarray, rows: slice, chosen: int, abstain: float | None) -> float:
     """Softmax share of the chosen place among a name's readings (its candidates, and "no place"
     when the name may be left unresolved), counting candidates within ``SAME_PLACE_KM`` of it as
-    the same place."""
+    the same place (1 for a name's only candidate when the name may not be left unresolved)."""
+    if abstain is None and rows.stop - rows.start == 1:
+        return 1.0
     values = scores[rows]
     top = values.max() if abstain is None else max(values.max(), abstain)
     weights = np.exp(values - top)
