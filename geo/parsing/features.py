@@ -327,10 +327,10 @@ def _own_row(place: Place, match: Match, similarity: float) -> tuple[float, ...]
 
 def _relations(places: list[Place], owners: list[int], km: np.ndarray, gazetteer: Gazetteer) -> np.ndarray:
     """How each candidate relates to each candidate of another name (containment, same country,
-    nearness), laid out as ``Slate.by_other``."""
+    nearness), laid out as ``Slate.by_other`` (none at all when the rows are all of one name)."""
     n = len(places)
     by_other = np.zeros((n, len(CONTEXT_FEATURES), n), np.float32)
-    if not n:
+    if not n or owners[0] == owners[-1]:
         return by_other
     members = [gazetteer.members(p) for p in places]
     codes = np.array(
