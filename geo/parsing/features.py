@@ -378,6 +378,7 @@ def context_features(slate: Slate, plausibility: np.ndarray) -> np.ndarray:
     weighted = slate.by_other * (plausibility**PLAUSIBILITY_POWER).astype(np.float32)[:, None, None]
     by_name = weighted[slate.name_rows[order]].max(axis=1)
     by_place = by_name if len(firsts) == len(order) else np.maximum.reduceat(by_name, firsts, axis=0)
+    # Places are summed along a contiguous last axis, in order of place id: float32 sums depend on the order.
     return np.log1p(np.ascontiguousarray(by_place.transpose(1, 2, 0)).sum(axis=2)).T * slate.receives
 
 

@@ -194,8 +194,9 @@ def _canonical(slate: Slate, scores: list[float], rows: range, best: int) -> int
     the area ("Kherson region")."""
     chosen = slate.candidates[best]
     area = chosen.place
-    named_area = split_area_suffix(slate.names[int(slate.owner[best])].key)[1]
-    if area.kind != "region" or not area.subkind.startswith("admin") or named_area:
+    if area.kind != "region" or not area.subkind.startswith("admin"):
+        return best
+    if split_area_suffix(slate.names[int(slate.owner[best])].key)[1]:
         return best
 
     def its_city(row: int) -> bool:
