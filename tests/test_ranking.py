@@ -16,7 +16,11 @@ from geo.parsing.features import (
     FEATURES,
     WEAK_CONTEXT,
     Name,
+    _codes,
+    _padded_rows,
+    _runs,
     build_slate,
+    context_features,
     prominence,
     softmax_by_group,
 )
@@ -50,6 +54,24 @@ def test_softmax_by_group_normalises_each_group():
     assert log_total[1] == pytest.approx(5.0)
 
 
+def test_runs_of_equal_values_and_each_values_run():
+    assert _runs([0, 0, 2, 2, 2, 3]) == ([0, 2, 5], [0, 0, 1, 1, 1, 2])
+    assert _runs([4, 1, 4]) == ([0, 1, 2], [0, 1, 2])
+    assert _runs([]) == ([], [])
+
+
+def test_codes_are_equal_for_equal_strings_and_never_for_missing_ones():
+    codes = _codes(["UA", None, "US", "UA", "", None])
+    assert codes[0] == codes[3] and len({codes[0], codes[2]}) == 2 and min(codes[0], codes[2]) >= 0
+    assert len({codes[1], codes[4], codes[5]}) == 3 and max(codes[1], codes[4], codes[5]) < 0
+
+
+def test_padded_rows_repeat_each_runs_last_row_up_to_the_longest_run():
+    assert _padded_rows([0, 1, 4], 5).tolist() == [[0, 0, 0], [1, 2, 3], [4, 4, 4]]
+    assert _padded_rows([0], 2).tolist() == [[0, 1]]
+    assert _padded_rows([], 0).shape == (0, 0)
+
+
 def test_a_namesake_takes_only_strong_context(gazetteer):
     text = "Brussels and the United States"
     slate = build_slate(text, [_name(gazetteer, "Brussels", 0), _name(gazetteer, "United States", 13)], gazetteer)
@@ -79,6 +101,16 @@ def test_context_lifts_the_reading_that_fits_the_other_names(gazetteer):
     scores, _ = settle(slate, weights)
     best = max((i for i in range(len(slate)) if slate.owner[i] == 0), key=lambda i: scores[i])
     assert slate.candidates[best].place.admin1 == "Tennessee"
+
+
+def test_names_of_one_place_count_once_in_the_context(gazetteer):
+    text = "Paris, Tennessee (Tenn.)"
+    names = [_name(gazetteer, "Paris", 0), _name(gazetteer, "Tennessee", 7), _name(gazetteer, "Tenn.", 18)]
+    paris = slice(0, len(names[0].candidates))
+    with_alias, without = (build_slate(text, names[:count], gazetteer) for count in (3, 2))
+    uniform = [softmax_by_group(np.zeros(len(slate)), slate.starts)[1] for slate in (with_alias, without)]
+    context = [context_features(slate, shares)[paris] for slate, shares in zip((with_alias, without), uniform)]
+    assert np.array_equal(context[0], context[1]) and context[0].any()
 
 
 def test_the_committed_ranker_records_what_it_was_fitted_on():

@@ -101,10 +101,6 @@ WORLD_CITY_POPULATION = 1_000_000
 """Prominence (``prominence``): foremost are countries, continents and capitals (seats of
 government); prominent are reviewed features and regions, admin1 areas, and cities of at least
 this many people (known by name the world over)."""
-ROW_CACHE = 20_000
-"""Candidates whose own features are kept: about 1.3 kB each with the candidate they keep alive (26 MB
-when full, per parsing process); 1,500 news articles ask about 6,000 candidates, and the cache saves
-2% of parse time."""
 KERNELS_KM = (25.0, 100.0, 400.0)
 """Distances at which the nearness features fall to 1/e: a town's neighbours, its region, its part of a country."""
 PLAUSIBILITY_POWER = 0.5
@@ -134,14 +130,15 @@ _DISTANCE_RE = re.compile(
 OWN_NAME = EXACT_NAME | {Match.DEMONYM}
 """How a name reaches a place that has it as its own: a demonym names its country."""
 _KINDS = {
-    "country": lambda p: p.kind == "country",
-    "continent": lambda p: p.kind == "continent",
-    "admin1": lambda p: p.subkind == "admin1",
-    "admin_other": lambda p: p.kind == "region" and p.subkind.startswith("admin") and p.subkind != "admin1",
-    "named_region": lambda p: p.kind == "region" and p.subkind == "region",
-    "feature": lambda p: p.kind == "feature",
-    "capital": lambda p: p.subkind == "capital",
+    "country": lambda kind, subkind: kind == "country",
+    "continent": lambda kind, subkind: kind == "continent",
+    "admin1": lambda kind, subkind: subkind == "admin1",
+    "admin_other": lambda kind, subkind: kind == "region" and subkind.startswith("admin") and subkind != "admin1",
+    "named_region": lambda kind, subkind: kind == "region" and subkind == "region",
+    "feature": lambda kind, subkind: kind == "feature",
+    "capital": lambda kind, subkind: subkind == "capital",
 }
+"""Each kind feature, from a place's kind and subkind."""
 _MATCHES = {
     "alias": Match.ALIAS,
     "variant": Match.VARIANT,
@@ -150,6 +147,18 @@ _MATCHES = {
     "translit": Match.TRANSLIT,
     "fuzzy": Match.FUZZY,
 }
+_MATCH_ROWS = {match: tuple(float(match == feature) for feature in _MATCHES.values()) for match in Match}
+"""The match features of each way a name reaches a place."""
+_TAKES_ALL, _TAKES_STRONG, _TAKES_NONE = range(3)
+_TAKES = np.array(
+    [
+        [True] * len(CONTEXT_FEATURES),
+        [feature not in WEAK_CONTEXT for feature in CONTEXT_FEATURES],
+        [False] * len(CONTEXT_FEATURES),
+    ]
+)
+"""Which context features a row takes: all; only the strong ones (a prominent place's namesake); none
+(an admin area reached by a bare name it shares with its city)."""
 
 
 @dataclass(slots=True)
@@ -178,13 +187,17 @@ class Slate:
     """First row of each name that has candidates, in row order."""
     group: np.ndarray
     """Index into ``starts`` of each row's name."""
+    name_rows: np.ndarray
+    """Per name in ``starts``, its rows, the last repeated up to the most any name has (the max over
+    a name's rows, for all names in one numpy call)."""
     candidates: list[Candidate]
     place_ids: np.ndarray
     """Gazetteer id of each row's place."""
     own: np.ndarray
     """Rows x ``CANDIDATE_FEATURES`` and the focus feature: what does not depend on the other names' scores."""
-    relations: np.ndarray
-    """``CONTEXT_FEATURES`` x rows x rows: how row i relates to row j (0 for rows of the same name)."""
+    by_other: np.ndarray
+    """Rows j x ``CONTEXT_FEATURES`` x rows i: how row i relates to row j (0 for rows of the same
+    name); j comes first, as ``context_features`` reduces over the other names' rows."""
     receives: np.ndarray
     """Rows x ``CONTEXT_FEATURES``: whether a row takes each context feature (none for an admin area
     reached by a bare name it shares with its city; no weak context for a prominent place's namesake)."""
@@ -198,34 +211,71 @@ class Slate:
     def __len__(self) -> int:
         return len(self.candidates)
 
+    @property
+    def relations(self) -> np.ndarray:
+        """``CONTEXT_FEATURES`` x rows x rows: how row i relates to row j (a view of ``by_other``)."""
+        return self.by_other.transpose(1, 2, 0)
+
 
 def build_slate(text: str, names: list[Name], gazetteer: Gazetteer, focus: frozenset[str] = frozenset()) -> Slate:
     """The slate of an article's names and their candidates (``focus``: ISO codes of focus countries)."""
     rows = [(i, c) for i, name in enumerate(names) for c in name.candidates]
-    owner = np.array([i for i, _ in rows], dtype=int)
-    candidates = [c for _, c in rows]
-    places = [c.place for c in candidates]
+    owners = [i for i, _ in rows]
+    owner = np.array(owners, dtype=int)
+    places = [c.place for _, c in rows]
     own_name = {i for i, c in rows if c.match in OWN_NAME}
-    listed_only = np.array([float(c.match in (Match.ALTERNATE, Match.AREA) and i in own_name) for i, c in rows])
-    own = np.column_stack(
+    placed = _placed_by_text(text, names, rows)
+    own = np.array(
         [
-            _candidate_features(candidates),
-            listed_only,
-            _placed_by_text(text, names, rows),
-            np.array([float(p.country_code in focus) for p in places]),
-        ]
-    )
+            (
+                *_own_row(c.place, c.match, c.similarity),
+                float(c.match in (Match.ALTERNATE, Match.AREA) and i in own_name),
+                placed[row],
+                float(c.place.country_code in focus),
+            )
+            for row, (i, c) in enumerate(rows)
+        ],
+        dtype=float,
+    ).reshape(len(rows), len(CANDIDATE_FEATURES) + 1)
     lat = np.array([p.lat for p in places])
     lon = np.array([p.lon for p in places])
     km = haversine_km(lat[None, :], lon[None, :], lat[:, None], lon[:, None])
-    relations = _relations(places, km, gazetteer)
-    relations[:, owner[:, None] == owner[None, :]] = 0.0
-    receives = _receives(names, rows, owner)
-    starts = np.flatnonzero(np.diff(owner, prepend=-1)) if rows else np.zeros(0, dtype=int)
-    group = np.cumsum(np.diff(owner, prepend=-1) != 0) - 1
-    abstains = np.array([owner[start] not in own_name and not names[owner[start]].echo for start in starts], dtype=bool)
-    place_ids = np.array([p.id for p in places], dtype=np.int64)
-    return Slate(names, owner, starts, group, candidates, place_ids, own, relations, receives, km, abstains)
+    first_rows, groups = _runs(owners)
+    abstains = [owners[start] not in own_name and not names[owners[start]].echo for start in first_rows]
+    return Slate(
+        names,
+        owner,
+        np.array(first_rows, dtype=int),
+        np.array(groups, dtype=int),
+        _padded_rows(first_rows, len(rows)),
+        [c for _, c in rows],
+        np.array([p.id for p in places], dtype=np.int64),
+        own,
+        _relations(places, owners, km, gazetteer),
+        _receives(names, rows),
+        km,
+        np.array(abstains, dtype=bool),
+    )
+
+
+def _runs(values: list[int]) -> tuple[list[int], list[int]]:
+    """Where each run of equal consecutive values starts, and each value's run (its index into the starts)."""
+    starts: list[int] = []
+    run = []
+    for i, value in enumerate(values):
+        if not starts or value != values[i - 1]:
+            starts.append(i)
+        run.append(len(starts) - 1)
+    return starts, run
+
+
+def _padded_rows(starts: list[int], rows: int) -> np.ndarray:
+    """Per run of rows beginning at ``starts`` (the last ending at ``rows``), its rows, the last
+    repeated up to the longest run's length."""
+    ends = [*starts[1:], rows]
+    longest = max((end - start for start, end in zip(starts, ends)), default=0)
+    padded = [list(range(start, end)) + [end - 1] * (longest - (end - start)) for start, end in zip(starts, ends)]
+    return np.array(padded, dtype=int).reshape(len(starts), longest)
 
 
 def prominence(place: Place) -> int:
@@ -242,62 +292,80 @@ def prominent(place: Place) -> bool:
     return prominence(place) > 0
 
 
-def _receives(names: list[Name], rows: list[tuple[int, Candidate]], owner: np.ndarray) -> np.ndarray:
+def _receives(names: list[Name], rows: list[tuple[int, Candidate]]) -> np.ndarray:
     """Rows x ``CONTEXT_FEATURES``: which context each row takes."""
-    area_named = np.array([split_area_suffix(name.key)[1] for name in names], dtype=bool)
-    rank = np.array([prominence(c.place) for _, c in rows], dtype=int)
-    most = np.zeros(len(names), dtype=int)
-    np.maximum.at(most, owner, rank)
-    bare_area = np.array([c.match == Match.AREA for _, c in rows], dtype=bool) & ~area_named[owner]
-    weak = np.array([feature in WEAK_CONTEXT for feature in CONTEXT_FEATURES])
-    namesake = (rank < most[owner])[:, None] & weak[None, :]
-    return ~(bare_area[:, None] | namesake)
+    rank = [prominence(c.place) for _, c in rows]
+    most = [0] * len(names)
+    for (i, _), row_rank in zip(rows, rank):
+        most[i] = max(most[i], row_rank)
+    takes = [
+        _TAKES_NONE
+        if c.match == Match.AREA and not split_area_suffix(names[i].key)[1]
+        else _TAKES_STRONG
+        if row_rank < most[i]
+        else _TAKES_ALL
+        for (i, c), row_rank in zip(rows, rank)
+    ]
+    return _TAKES[np.array(takes, dtype=int)].reshape(len(rows), len(CONTEXT_FEATURES))
 
 
-def _candidate_features(candidates: list[Candidate]) -> np.ndarray:
-    width = 1 + len(_KINDS) + len(_MATCHES) + 1
-    return np.array([_own_row(c) for c in candidates], dtype=float).reshape(len(candidates), width)
+@lru_cache(maxsize=None)
+def _kind_row(kind: str, subkind: str) -> tuple[float, ...]:
+    """The kind features of a place of this kind and subkind (a few dozen pairs, so all are kept)."""
+    return tuple(float(is_kind(kind, subkind)) for is_kind in _KINDS.values())
 
 
-@lru_cache(maxsize=ROW_CACHE)
-def _own_row(candidate: Candidate) -> tuple[float, ...]:
-    """A candidate's features of its own but the name-relative ones (the gazetteer hands out the
-    same candidates for the same names, so they are computed once)."""
+def _own_row(place: Place, match: Match, similarity: float) -> tuple[float, ...]:
+    """A candidate's features of its own but the name-relative ones."""
     return (
-        math.log10(candidate.place.population + 1),
-        *(float(is_kind(candidate.place)) for is_kind in _KINDS.values()),
-        *(float(candidate.match == match) for match in _MATCHES.values()),
-        (100.0 - candidate.similarity) / 10.0,
+        math.log10(place.population + 1),
+        *_kind_row(place.kind, place.subkind),
+        *_MATCH_ROWS[match],
+        (100.0 - similarity) / 10.0,
     )
 
 
-def _relations(places: list[Place], km: np.ndarray, gazetteer: Gazetteer) -> np.ndarray:
-    """How each candidate relates to each other: containment, same country, nearness."""
+def _relations(places: list[Place], owners: list[int], km: np.ndarray, gazetteer: Gazetteer) -> np.ndarray:
+    """How each candidate relates to each candidate of another name (containment, same country,
+    nearness), laid out as ``Slate.by_other`` (none at all when the rows are all of one name)."""
     n = len(places)
-    if not n:
-        return np.zeros((len(CONTEXT_FEATURES), 0, 0), np.float32)
-    ids = np.array([p.id for p in places])
-    country = np.array([p.country_code or "" for p in places])
-    admin1 = np.array([p.admin1_code or "" for p in places])
-    is_country = np.array([p.kind == "country" for p in places])
-    is_admin1 = np.array([p.subkind == "admin1" for p in places])
+    by_other = np.zeros((n, len(CONTEXT_FEATURES), n), np.float32)
+    if not n or owners[0] == owners[-1]:
+        return by_other
     members = [gazetteer.members(p) for p in places]
-    has_members = np.array([bool(m) for m in members])
-    pointlike = np.array([p.kind not in BROAD_KINDS for p in places]) & ~has_members
-    different = ids[:, None] != ids[None, :]
-    same_country = (country[:, None] == country[None, :]) & (country[:, None] != "") & different
-    same_admin1 = (admin1[:, None] == admin1[None, :]) & (admin1[:, None] != "") & different
+    codes = np.array(
+        [
+            [p.id for p in places],
+            owners,
+            _codes([p.country_code for p in places]),
+            _codes([p.admin1_code for p in places]),
+        ]
+    )
+    same_place, same_name, *same_area = codes[:, :, None] == codes[:, None, :]
+    apart = ~(same_place | same_name)
+    area_kinds = np.array([[p.kind == "country" for p in places], [p.subkind == "admin1" for p in places]])
+    in_area = same_area & apart & (area_kinds[:, None, :] > area_kinds[:, :, None])
     member_of = np.zeros((n, n), dtype=bool)
-    for j in np.flatnonzero(has_members):
-        member_of[:, j] = [(p.country_code in members[j] or p.admin1_code in members[j]) for p in places]
-    member_of &= different
-    in_country = same_country & is_country[None, :] & ~is_country[:, None]
-    in_admin1 = same_admin1 & is_admin1[None, :] & ~is_admin1[:, None]
-    contains = in_country.T | in_admin1.T | member_of.T
-    both_points = pointlike[:, None] & pointlike[None, :]
-    near = [np.exp(-km / scale) * both_points * different for scale in KERNELS_KM]
-    relations = [in_country, in_admin1, member_of, contains, same_country & both_points, *near]
-    return np.stack(relations).astype(np.float32)
+    for j, of_j in enumerate(members):
+        if of_j:
+            member_of[:, j] = [p.country_code in of_j or p.admin1_code in of_j for p in places]
+    member_of &= apart
+    pointlike = np.array([p.kind not in BROAD_KINDS and not m for p, m in zip(places, members)])
+    both_points = pointlike[:, None] & pointlike[None, :] & apart
+    by_other[:, :2, :] = in_area.transpose(2, 0, 1)
+    by_other[:, 2, :] = member_of.T
+    by_other[:, 3, :] = in_area[0] | in_area[1] | member_of
+    by_other[:, 4, :] = same_area[0] & both_points
+    near = by_other[:, len(CONTEXT_FEATURES) - len(KERNELS_KM) :, :].transpose(1, 2, 0)
+    np.multiply(np.exp(-km / np.array(KERNELS_KM)[:, None, None]), both_points, out=near)
+    return by_other
+
+
+def _codes(values: list[str | None]) -> list[int]:
+    """Integer codes for strings: equal for equal ones, and a negative one of its own for each missing
+    (None or empty) one, so that two unknowns never count as the same."""
+    seen: dict[str, int] = {}
+    return [seen.setdefault(value, len(seen)) if value else -1 - i for i, value in enumerate(values)]
 
 
 def context_features(slate: Slate, plausibility: np.ndarray) -> np.ndarray:
@@ -306,14 +374,26 @@ def context_features(slate: Slate, plausibility: np.ndarray) -> np.ndarray:
     most plausible candidate is the same place ("US", "United States") count once."""
     if not len(slate):
         return np.zeros((0, len(CONTEXT_FEATURES)))
-    weighted = slate.relations * (plausibility**PLAUSIBILITY_POWER).astype(np.float32)[None, None, :]
-    by_name = np.maximum.reduceat(weighted, slate.starts, axis=2)
-    tops = np.flatnonzero(plausibility == np.maximum.reduceat(plausibility, slate.starts)[slate.group])
-    top_places = slate.place_ids[tops[np.unique(slate.group[tops], return_index=True)[1]]]
-    order = np.argsort(top_places, kind="stable")
-    firsts = np.flatnonzero(np.diff(top_places[order], prepend=-1))
-    by_place = np.maximum.reduceat(by_name[:, :, order], firsts, axis=2)
-    return np.log1p(by_place.sum(axis=2)).T * slate.receives
+    order, firsts = _top_places(slate, plausibility.tolist())
+    weighted = slate.by_other * (plausibility**PLAUSIBILITY_POWER).astype(np.float32)[:, None, None]
+    by_name = weighted[slate.name_rows[order]].max(axis=1)
+    by_place = by_name if len(firsts) == len(order) else np.maximum.reduceat(by_name, firsts, axis=0)
+    # Places are summed along a contiguous last axis, in order of place id: float32 sums depend on the order.
+    return np.log1p(np.ascontiguousarray(by_place.transpose(1, 2, 0)).sum(axis=2)).T * slate.receives
+
+
+def _top_places(slate: Slate, plausibility: list[float]) -> tuple[list[int], list[int]]:
+    """The slate's names in order of the place of their most plausible candidate (the first, on a tie),
+    and where each place's names start in that order."""
+    starts = slate.starts.tolist()
+    ids = slate.place_ids.tolist()
+    tops = []
+    for start, end in zip(starts, [*starts[1:], len(ids)]):
+        shares = plausibility[start:end]
+        tops.append(ids[start + shares.index(max(shares))])
+    order = sorted(range(len(tops)), key=tops.__getitem__)
+    firsts = [k for k, name in enumerate(order) if not k or tops[name] != tops[order[k - 1]]]
+    return order, firsts
 
 
 def softmax_by_group(
@@ -330,11 +410,11 @@ def softmax_by_group(
     return top + np.log(total), exp / total[group]
 
 
-def _placed_by_text(text: str, names: list[Name], rows: list[tuple[int, Candidate]]) -> np.ndarray:
+def _placed_by_text(text: str, names: list[Name], rows: list[tuple[int, Candidate]]) -> list[float]:
     """Per row, whether the text places it by the next name: "Paris, Texas" puts the first name
     inside the second; "Malyn, about 100 kilometers northwest of Kyiv" puts it that far (and that
     way) from the second."""
-    found = np.zeros(len(rows))
+    found = [0.0] * len(rows)
     index = {id(t): i for i, name in enumerate(names) if not name.demonym for t in name.toponyms}
     toponyms = sorted((t for name in names if not name.demonym for t in name.toponyms), key=lambda t: t.start)
     for first, second in zip(toponyms, toponyms[1:]):

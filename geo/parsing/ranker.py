@@ -50,9 +50,10 @@ def settle(slate: Slate, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     scores, context = base, np.zeros((len(slate), len(CONTEXT_FEATURES)))
     if len(slate.starts) < 2:
         return scores, context
+    context_weights = weights[CONTEXT_COLUMNS]
     for _ in range(ROUNDS):
         context = context_features(slate, softmax_by_group(scores, slate.starts, slate.group)[1])
-        scores = base + context @ weights[CONTEXT_COLUMNS]
+        scores = base + context @ context_weights
     return scores, context
 
 

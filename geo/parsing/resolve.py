@@ -27,6 +27,7 @@ A reader resolves "Paris" with the rest of the article in mind, and so does this
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -45,6 +46,8 @@ DEMONYM_PRIOR = 10.0
 """Prior of the country a demonym names: its only candidate, so it is chosen whatever the value."""
 SAME_PLACE_KM = 25.0
 """Candidates this close to the chosen one are the same answer (Kyiv the city and the city-region)."""
+NAME_KEYS = 10_000
+"""Name keys kept (news names the same places over and over): well under 1 kB each, a few MB when full."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,16 +124,17 @@ def rank(text: str, toponyms: list[Toponym], gazetteer: Gazetteer, ranker: Ranke
     scores = ranker.scores(slate) if len(slate) else np.zeros(0)
     chosen: list[int | None] = [None] * len(slate.names)
     place_shares = [0.0] * len(slate.names)
-    ends = [*slate.starts[1:].tolist(), len(slate)]
-    for start, end, abstains in zip(slate.starts.tolist(), ends, slate.abstains.tolist()):
-        rows = np.arange(start, end)
-        best = start + int(np.argmax(scores[start:end]))
+    values = scores.tolist()
+    starts = slate.starts.tolist()
+    for start, end, abstains in zip(starts, [*starts[1:], len(slate)], slate.abstains.tolist()):
+        name_values = values[start:end]
+        best = start + name_values.index(max(name_values))
         abstain = ranker.abstain if abstains else None
-        if abstain is not None and scores[best] <= abstain:
+        if abstain is not None and values[best] <= abstain:
             continue
         name = int(slate.owner[start])
-        chosen[name] = _canonical(slate, scores, rows, best)
-        place_shares[name] = _place_share(slate, scores, rows, chosen[name], abstain)
+        chosen[name] = _canonical(slate, values, range(start, end), best)
+        place_shares[name] = _place_share(slate, scores, slice(start, end), chosen[name], abstain)
     return Ranking(slate, scores, chosen, place_shares)
 
 
@@ -138,7 +142,13 @@ def toponym_key(toponym: Toponym, gazetteer: Gazetteer) -> str:
     """The key under which an article's toponyms are one name."""
     if toponym.demonym:
         return f"demonym:{gazetteer.demonym_country(toponym.text)}"
-    return name_key(toponym.name)
+    return _name_key(toponym.name)
+
+
+@lru_cache(maxsize=NAME_KEYS)
+def _name_key(name: str) -> str:
+    """``name_key``, kept for the next article that writes the name."""
+    return name_key(name)
 
 
 def article_names(toponyms: list[Toponym], gazetteer: Gazetteer) -> list[Name]:
@@ -177,15 +187,16 @@ def _admissible(candidate: Candidate, spelled_right: set[int]) -> bool:
     return not prominent(candidate.place) or candidate.place.id in spelled_right
 
 
-def _canonical(slate: Slate, scores: np.ndarray, rows: np.ndarray, best: int) -> int:
+def _canonical(slate: Slate, scores: list[float], rows: range, best: int) -> int:
     """The city rather than an admin area, when a bare name is both's and the area is the city's
     own (the city of Kyiv as a region, within ``SAME_PLACE_KM``) or one the city lies in and shares
     its name with (Khersonska oblast for "Kherson"): a reader takes the city, unless the text names
     the area ("Kherson region")."""
     chosen = slate.candidates[best]
     area = chosen.place
-    named_area = split_area_suffix(slate.names[int(slate.owner[best])].key)[1]
-    if area.kind != "region" or not area.subkind.startswith("admin") or named_area:
+    if area.kind != "region" or not area.subkind.startswith("admin"):
+        return best
+    if split_area_suffix(slate.names[int(slate.owner[best])].key)[1]:
         return best
 
     def its_city(row: int) -> bool:
@@ -204,10 +215,12 @@ def _canonical(slate: Slate, scores: np.ndarray, rows: np.ndarray, best: int) ->
     return max(cities, key=lambda row: scores[row]) if cities else best
 
 
-def _place_share(slate: Slate, scores: np.ndarray, rows: np.ndarray, chosen: int, abstain: float | None) -> float:
+def _place_share(slate: Slate, scores: np.ndarray, rows: slice, chosen: int, abstain: float | None) -> float:
     """Softmax share of the chosen place among a name's readings (its candidates, and "no place"
     when the name may be left unresolved), counting candidates within ``SAME_PLACE_KM`` of it as
-    the same place."""
+    the same place (1 for a name's only candidate when the name may not be left unresolved)."""
+    if abstain is None and rows.stop - rows.start == 1:
+        return 1.0
     values = scores[rows]
     top = values.max() if abstain is None else max(values.max(), abstain)
     weights = np.exp(values - top)
