@@ -27,7 +27,6 @@ A reader resolves "Paris" with the rest of the article in mind, and so does this
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -46,8 +45,6 @@ DEMONYM_PRIOR = 10.0
 """Prior of the country a demonym names: its only candidate, so it is chosen whatever the value."""
 SAME_PLACE_KM = 25.0
 """Candidates this close to the chosen one are the same answer (Kyiv the city and the city-region)."""
-NAME_KEYS = 10_000
-"""Name keys kept (news names the same places over and over): well under 1 kB each, a few MB when full."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,13 +139,7 @@ def toponym_key(toponym: Toponym, gazetteer: Gazetteer) -> str:
     """The key under which an article's toponyms are one name."""
     if toponym.demonym:
         return f"demonym:{gazetteer.demonym_country(toponym.text)}"
-    return _name_key(toponym.name)
-
-
-@lru_cache(maxsize=NAME_KEYS)
-def _name_key(name: str) -> str:
-    """``name_key``, kept for the next article that writes the name."""
-    return name_key(name)
+    return name_key(toponym.name)
 
 
 def article_names(toponyms: list[Toponym], gazetteer: Gazetteer) -> list[Name]:
