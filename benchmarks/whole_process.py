@@ -130,9 +130,9 @@ def main() -> int:
     }
     print(f"whole processes, P = {p}: {len(texts):,} articles, {words:,} words; medians of {args.runs} runs")
     for name, values in walls.items():
-        print(f"  {name:<22} {statistics.median(values):8.1f} s wall")
+        print(f"  {name:<26} {statistics.median(values):8.1f} s wall")
     for name, values in rates.items():
-        print(f"  {name:<22} {statistics.median(values):8,.0f} words/s (start-up subtracted)")
+        print(f"  {name:<26} {statistics.median(values):8,.0f} words/s (start-up subtracted)")
     for baseline in ("bare NER", "parallel ceiling"):
         ratios = [a / b for a, b in zip(rates["pipeline"], rates[baseline])]
         print(f"  RATIO pipeline / {baseline:<16} {statistics.median(ratios):5.2f}   target >= {RATIO_TARGET}"

@@ -211,6 +211,8 @@ class Gazetteer:
         """The last ``cache_size`` questions to ``candidates`` as asked (the name as written, the
         filters), with their answers: recognition asks the same few thousand a few times each."""
         self._point_arrays: _Points | None = None
+        self._countries: dict[str, Place] | None = None
+        """Every country by its code, read at the first ``country`` question (a few hundred)."""
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> Gazetteer:
@@ -377,10 +379,10 @@ class Gazetteer:
 
     def country(self, code: str) -> Place | None:
         """The country with this ISO 3166-1 alpha-2 code."""
-        row = self._db.execute(
-            f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.kind = 'country' AND p.country_code = ?", (code.upper(),)
-        ).fetchone()
-        return Place(*row) if row else None
+        if self._countries is None:
+            rows = self._db.execute(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.kind = 'country'")
+            self._countries = {place.country_code: place for place in (Place(*row) for row in rows)}
+        return self._countries.get(code.upper())
 
     def members(self, place: Place) -> frozenset[str]:
         """What a continent or informal region is made of: its countries' ISO codes and its admin1

@@ -254,30 +254,35 @@ def _judge(
     doc: Doc, text: str, span: Span, label: str, gazetteer: Gazetteer, not_places: frozenset[str]
 ) -> Toponym | None:
     span = _with_area_word(doc, text, span, gazetteer)
+    name = _text(text, span)
+    place_label = label in PLACE_LABELS
+    evidence = None if place_label else _other_label_evidence(name, label, gazetteer)
+    if not place_label and evidence is None:  # the cheapest test first: most such names are no place
+        return None
     if span[-1].lower_.rstrip(".") in STREET_WORDS or after_title(doc, span.start):
         return None
-    name = _text(text, span)
     if name.lower() in not_places or _person_name(span, gazetteer):
         return None
-    place_label = label in PLACE_LABELS
-    best = gazetteer.best(name, fuzzy=place_label, approximate=place_label)
-    if best is None:
-        return None
-    if best.match in APPROXIMATE:
-        if not place_label or best.similarity < MIN_APPROXIMATE_SIMILARITY:
+    if place_label:
+        best = gazetteer.best(name)
+        if best is None or (best.match in APPROXIMATE and best.similarity < MIN_APPROXIMATE_SIMILARITY):
             return None
-        evidence = Evidence.APPROXIMATE_SPELLING
-    elif place_label:
-        evidence = Evidence.PLACE_ENTITY
-    elif (
-        best.prior >= MIN_OTHER_PRIOR.get(label, MIN_OTHER_PRIOR_DEFAULT)
+        evidence = Evidence.APPROXIMATE_SPELLING if best.match in APPROXIMATE else Evidence.PLACE_ENTITY
+    return _toponym(text, span, label, evidence, nested=_org_tail(doc, span))
+
+
+def _other_label_evidence(name: str, label: str, gazetteer: Gazetteer) -> Evidence | None:
+    """Whether a name NER called a person, an organisation or another thing is a prominent place's
+    own name (``MIN_OTHER_PRIOR``), and no abbreviation: ``Evidence.OTHER_LABEL_ENTITY`` or None."""
+    best = gazetteer.best(name, fuzzy=False, approximate=False)
+    if (
+        best is not None
+        and best.prior >= MIN_OTHER_PRIOR.get(label, MIN_OTHER_PRIOR_DEFAULT)
         and best.match in EXACT_NAME
         and not _acronym(name, best)
     ):
-        evidence = Evidence.OTHER_LABEL_ENTITY
-    else:
-        return None
-    return _toponym(text, span, label, evidence, nested=_org_tail(doc, span))
+        return Evidence.OTHER_LABEL_ENTITY
+    return None
 
 
 def _nested_in(text: str, span: Span, gazetteer: Gazetteer) -> Iterator[Toponym]:
