@@ -263,12 +263,14 @@ class Gazetteer:
             return []
         countries = _countries(country)
         kinds = _as_set(kind, KINDS)
-        ranked = [
-            c
-            for c in self._ranked(key, fuzzy if approximate else None)
-            if (countries is None or c.place.country_code in countries) and (kinds is None or c.place.kind in kinds)
-        ]
-        answer = ranked[:limit] if limit is not None else ranked
+        ranked = self._ranked(key, fuzzy if approximate else None)
+        if countries is not None or kinds is not None:
+            ranked = [
+                c
+                for c in ranked
+                if (countries is None or c.place.country_code in countries) and (kinds is None or c.place.kind in kinds)
+            ]
+        answer = ranked[:limit] if limit is not None else ranked[:]
         if memo:
             if len(self._answers) >= self._cache_size:
                 self._answers.clear()

@@ -123,6 +123,11 @@ def capitalised_runs(words: list[str], spaced: list[int], caps: list[bool]) -> l
     return runs
 
 
+def _joined(words: list[str], spaced: list[int], start: int, end: int) -> str:
+    """The text of tokens ``start`` to ``end`` (exclusive), a space after each that had one."""
+    return "".join(words[i] + " " * spaced[i] for i in range(start, end - 1)) + words[end - 1]
+
+
 class GazetteerRuler:
     """Callable spaCy component: set prominent places as GPE/LOC entities before NER runs."""
 
@@ -143,7 +148,7 @@ class GazetteerRuler:
                 start += 1
             if start >= end:
                 continue
-            text = "".join(words[i] + " " * spaced[i] for i in range(start, end - 1)) + words[end - 1]
+            text = words[start] if end - start == 1 else _joined(words, spaced, start, end)
             strong = self.keys.get(name_key(text))
             if strong is None:
                 continue
