@@ -206,10 +206,10 @@ class Gazetteer:
         self._cache_size = cache_size
         self._cache: dict[tuple[str, bool | None], list[Candidate]] = {}
         self._answers: dict[tuple, list[Candidate]] = {}
-        self._demonym_codes: dict[str, str | None] = {}
-        """``demonym_country``'s last answers by word as written (recognition asks it of every name)."""
         """The last ``cache_size`` questions to ``candidates`` as asked (the name as written, the
         filters), with their answers: recognition asks the same few thousand a few times each."""
+        self._demonym_codes: dict[str, str | None] = {}
+        """``demonym_country``'s last answers by word as written (recognition asks it of every name)."""
         self._point_arrays: _Points | None = None
         self._countries: dict[str, Place] | None = None
         """Every country by its code, read at the first ``country`` question (a few hundred)."""
