@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -131,6 +132,7 @@ def _countries(country: str | Iterable[str] | None) -> frozenset[str] | None:
     return frozenset(code.upper() for code in codes)
 
 
+_Kept = TypeVar("_Kept")
 _UNASKED = object()
 """Marks a word ``demonym_country`` was not asked yet (None is an answer: no country)."""
 
@@ -255,7 +257,7 @@ class Gazetteer:
         skips both: exact matches only.
         """
         question = (name, country, kind, fuzzy, limit, approximate)
-        memo = isinstance(name, str) and _hashable(country) and _hashable(kind) and self._cache_size > 0
+        memo = isinstance(name, str) and _hashable(country) and _hashable(kind)
         if memo and (answer := self._answers.get(question)) is not None:
             return answer[:]
         key = lookup_key(name)
@@ -272,9 +274,7 @@ class Gazetteer:
             ]
         answer = ranked[:limit] if limit is not None else ranked[:]
         if memo:
-            if len(self._answers) >= self._cache_size:
-                self._answers.clear()
-            self._answers[question] = answer
+            self._keep(self._answers, question, answer)
         return answer[:]
 
     def best(
@@ -312,12 +312,16 @@ class Gazetteer:
             candidate = Candidate(place, match, matched, similarity, prior_score(place, match, similarity))
             if place.id not in best or candidate.prior > best[place.id].prior:
                 best[place.id] = candidate
-        ranked = sorted(best.values(), key=lambda c: c.prior, reverse=True)
+        return self._keep(self._cache, (key, fuzzy), sorted(best.values(), key=lambda c: c.prior, reverse=True))
+
+    def _keep(self, memo: dict[Any, _Kept], key: object, value: _Kept) -> _Kept:
+        """Keep ``value`` under ``key`` in one of the look-up memos, emptied first when it holds
+        ``cache_size`` entries (nothing is kept when ``cache_size`` is 0); return the value."""
         if self._cache_size:
-            if len(self._cache) >= self._cache_size:
-                self._cache.clear()
-            self._cache[(key, fuzzy)] = ranked
-        return ranked
+            if len(memo) >= self._cache_size:
+                memo.clear()
+            memo[key] = value
+        return value
 
     def place(self, place_id: int) -> Place | None:
         """The place with this gazetteer id."""
@@ -395,9 +399,7 @@ class Gazetteer:
         """The country code a demonym or adjective refers to ("Ukrainian" -> "UA")."""
         code = self._demonym_codes.get(word, _UNASKED) if isinstance(word, str) else _UNASKED
         if code is _UNASKED:
-            if len(self._demonym_codes) >= self._cache_size:
-                self._demonym_codes.clear()
-            code = self._demonym_codes[word] = self._demonyms.get(lookup_key(word))
+            code = self._keep(self._demonym_codes, word, self._demonyms.get(lookup_key(word)))
         return code
 
     def prominent_names(self, *, min_population: int) -> Iterator[ProminentName]:
