@@ -19,8 +19,10 @@ from geo.parsing.features import (
     _codes,
     _padded_rows,
     _runs,
+    best_row,
     build_slate,
     context_features,
+    name_bounds,
     prominence,
     softmax_by_group,
 )
@@ -67,9 +69,15 @@ def test_codes_are_equal_for_equal_strings_and_never_for_missing_ones():
 
 
 def test_padded_rows_repeat_each_runs_last_row_up_to_the_longest_run():
-    assert _padded_rows([0, 1, 4], 5).tolist() == [[0, 0, 0], [1, 2, 3], [4, 4, 4]]
-    assert _padded_rows([0], 2).tolist() == [[0, 1]]
-    assert _padded_rows([], 0).shape == (0, 0)
+    assert _padded_rows(name_bounds([0, 1, 4], 5)).tolist() == [[0, 0, 0], [1, 2, 3], [4, 4, 4]]
+    assert _padded_rows(name_bounds([0], 2)).tolist() == [[0, 1]]
+    assert _padded_rows(name_bounds([], 0)).shape == (0, 0)
+
+
+def test_name_bounds_and_each_names_best_row():
+    assert name_bounds([0, 1, 4], 6) == [(0, 1), (1, 4), (4, 6)]
+    values = [0.5, 2.0, -1.0, 2.0, 0.1, 0.3]
+    assert [best_row(values, start, end) for start, end in name_bounds([0, 1, 4], 6)] == [0, 1, 5]
 
 
 def test_a_namesake_takes_only_strong_context(gazetteer):

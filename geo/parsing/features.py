@@ -32,7 +32,9 @@ __all__ = [
     "Name",
     "Slate",
     "context_features",
+    "best_row",
     "build_slate",
+    "name_bounds",
     "prominence",
     "prominent",
     "softmax_by_group",
@@ -216,6 +218,10 @@ class Slate:
         """``CONTEXT_FEATURES`` x rows x rows: how row i relates to row j (a view of ``by_other``)."""
         return self.by_other.transpose(1, 2, 0)
 
+    def bounds(self) -> list[tuple[int, int]]:
+        """(first row, end row) of each name in ``starts``."""
+        return name_bounds(self.starts.tolist(), len(self))
+
 
 def build_slate(text: str, names: list[Name], gazetteer: Gazetteer, focus: frozenset[str] = frozenset()) -> Slate:
     """The slate of an article's names and their candidates (``focus``: ISO codes of focus countries)."""
@@ -247,7 +253,7 @@ def build_slate(text: str, names: list[Name], gazetteer: Gazetteer, focus: froze
         owner,
         np.array(first_rows, dtype=int),
         np.array(groups, dtype=int),
-        _padded_rows(first_rows, len(rows)),
+        _padded_rows(name_bounds(first_rows, len(rows))),
         [c for _, c in rows],
         np.array([p.id for p in places], dtype=np.int64),
         own,
@@ -269,13 +275,22 @@ def _runs(values: list[int]) -> tuple[list[int], list[int]]:
     return starts, run
 
 
-def _padded_rows(starts: list[int], rows: int) -> np.ndarray:
-    """Per run of rows beginning at ``starts`` (the last ending at ``rows``), its rows, the last
-    repeated up to the longest run's length."""
-    ends = [*starts[1:], rows]
-    longest = max((end - start for start, end in zip(starts, ends)), default=0)
-    padded = [list(range(start, end)) + [end - 1] * (longest - (end - start)) for start, end in zip(starts, ends)]
-    return np.array(padded, dtype=int).reshape(len(starts), longest)
+def name_bounds(starts: list[int], rows: int) -> list[tuple[int, int]]:
+    """(first row, end row) of each run of rows beginning at ``starts``, the last ending at ``rows``."""
+    return list(zip(starts, [*starts[1:], rows]))
+
+
+def best_row(values: list[float], start: int, end: int) -> int:
+    """The row from ``start`` to ``end`` (exclusive) with the highest value, the first on a tie."""
+    part = values[start:end]
+    return start + part.index(max(part))
+
+
+def _padded_rows(bounds: list[tuple[int, int]]) -> np.ndarray:
+    """Per run of rows (``name_bounds``), its rows, the last repeated up to the longest run's length."""
+    longest = max((end - start for start, end in bounds), default=0)
+    padded = [list(range(start, end)) + [end - 1] * (longest - (end - start)) for start, end in bounds]
+    return np.array(padded, dtype=int).reshape(len(bounds), longest)
 
 
 def prominence(place: Place) -> int:
@@ -385,12 +400,8 @@ def context_features(slate: Slate, plausibility: np.ndarray) -> np.ndarray:
 def _top_places(slate: Slate, plausibility: list[float]) -> tuple[list[int], list[int]]:
     """The slate's names in order of the place of their most plausible candidate (the first, on a tie),
     and where each place's names start in that order."""
-    starts = slate.starts.tolist()
     ids = slate.place_ids.tolist()
-    tops = []
-    for start, end in zip(starts, [*starts[1:], len(ids)]):
-        shares = plausibility[start:end]
-        tops.append(ids[start + shares.index(max(shares))])
+    tops = [ids[best_row(plausibility, start, end)] for start, end in slate.bounds()]
     order = sorted(range(len(tops)), key=tops.__getitem__)
     firsts = [k for k, name in enumerate(order) if not k or tops[name] != tops[order[k - 1]]]
     return order, firsts

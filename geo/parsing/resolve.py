@@ -33,7 +33,7 @@ import numpy as np
 from gazetteer import APPROXIMATE, EXACT_NAME, Candidate, Gazetteer, Match, Place
 from gazetteer.normalize import name_key, split_area_suffix
 from geo.parsing.calibration import calibration_features
-from geo.parsing.features import Name, Slate, build_slate, prominent
+from geo.parsing.features import Name, Slate, best_row, build_slate, prominent
 from geo.parsing.ranker import Ranker, load_ranker
 from geo.parsing.toponym import Toponym
 
@@ -122,10 +122,8 @@ def rank(text: str, toponyms: list[Toponym], gazetteer: Gazetteer, ranker: Ranke
     chosen: list[int | None] = [None] * len(slate.names)
     place_shares = [0.0] * len(slate.names)
     values = scores.tolist()
-    starts = slate.starts.tolist()
-    for start, end, abstains in zip(starts, [*starts[1:], len(slate)], slate.abstains.tolist()):
-        name_values = values[start:end]
-        best = start + name_values.index(max(name_values))
+    for (start, end), abstains in zip(slate.bounds(), slate.abstains.tolist()):
+        best = best_row(values, start, end)
         abstain = ranker.abstain if abstains else None
         if abstain is not None and values[best] <= abstain:
             continue
