@@ -40,6 +40,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pipeline import BATCH_SIZE, RATIO_TARGET, _cleaned_texts, build_corpus  # noqa: E402
 
 
+def _entity_line(doc) -> str:
+    """A doc's entities as one JSON line, as both bare-NER processes write them."""
+    return json.dumps([[e.text, e.label_, e.start_char, e.end_char] for e in doc.ents]) + "\n"
+
+
 def bare_ner(texts_file: Path, processes: int) -> None:
     """The bare-NER process: cleaned texts in (JSON lines), each text's entities out (JSON lines)."""
     from geo.parsing.nlp import load_ner
@@ -48,7 +53,7 @@ def bare_ner(texts_file: Path, processes: int) -> None:
     texts = [json.loads(line) for line in texts_file.read_text(encoding="utf-8").splitlines()]
     out = sys.stdout
     for doc in nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=processes):
-        out.write(json.dumps([[e.text, e.label_, e.start_char, e.end_char] for e in doc.ents]) + "\n")
+        out.write(_entity_line(doc))
 
 
 def ceiling_ner(texts_file: Path, processes: int) -> None:
@@ -63,7 +68,7 @@ def ceiling_ner(texts_file: Path, processes: int) -> None:
     def run_share(k: int) -> None:
         with outs[k].open("w", encoding="utf-8") as out:
             for doc in nlp.pipe(texts[k * share : (k + 1) * share], batch_size=BATCH_SIZE):
-                out.write(json.dumps([[e.text, e.label_, e.start_char, e.end_char] for e in doc.ents]) + "\n")
+                out.write(_entity_line(doc))
 
     context = multiprocessing.get_context("fork")
     workers = [context.Process(target=run_share, args=(k,)) for k in range(processes)]
