@@ -87,7 +87,7 @@ def test_a_namesake_takes_only_strong_context(gazetteer):
     rows = {(c.place.country_code, c.place.kind): i for i, c in enumerate(slate.candidates) if slate.owner[i] == 0}
     namesake, capital = rows[("US", "city")], rows[("BE", "city")]
     us = next(i for i, c in enumerate(slate.candidates) if c.place.kind == "country")
-    assert slate.relations[in_country, namesake, us] == 1.0
+    assert slate.by_other[us, in_country, namesake] == 1.0
     assert not slate.receives[namesake, in_country] and slate.receives[capital].all()
     weak = [CONTEXT_FEATURES.index(f) for f in WEAK_CONTEXT]
     strong = [i for i in range(len(CONTEXT_FEATURES)) if i not in weak]
@@ -96,7 +96,7 @@ def test_a_namesake_takes_only_strong_context(gazetteer):
 
 def test_a_place_gets_no_context_from_its_own_name(gazetteer):
     slate = build_slate("Paris", [_name(gazetteer, "Paris", 0)], gazetteer)
-    assert not slate.relations.any()
+    assert not slate.by_other.any()
     scores, context = settle(slate, np.ones(len(FEATURES)))
     assert not context.any() and scores.shape == (len(slate),)
 

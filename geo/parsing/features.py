@@ -213,11 +213,6 @@ class Slate:
     def __len__(self) -> int:
         return len(self.candidates)
 
-    @property
-    def relations(self) -> np.ndarray:
-        """``CONTEXT_FEATURES`` x rows x rows: how row i relates to row j (a view of ``by_other``)."""
-        return self.by_other.transpose(1, 2, 0)
-
     def bounds(self) -> list[tuple[int, int]]:
         """(first row, end row) of each name in ``starts``."""
         return name_bounds(self.starts.tolist(), len(self))
