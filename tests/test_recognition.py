@@ -226,3 +226,20 @@ def test_the_ruler_forgets_the_token_texts_it_keeps_and_marks_the_same_places(ge
     monkeypatch.setattr(ruler_module, "SEEN_TOKENS", 5)
     assert marked() == remembered
     assert len(ruler._texts) == len(ruler._capitalised) <= 5 + max(len(geoparser.nlp.make_doc(t)) for t in texts)
+
+
+def test_a_name_with_an_organisation_word_token_is_never_passed_over(geoparser):
+    from geo.parsing.recognize import may_hold_org_word
+    from geo.parsing.vocabulary import ORG_WORDS
+
+    shapes = ["{w}", "{W}", "({W})", "{W}-based", "{w}/radio", "{W}'s", "{W}’s", "5{w}", "{w}5", '"{W}"', "{W}.", "{W}:"]
+    shapes += ["{W}-{W}", "Kyiv{W}", "x_{w}", "#{w}", "{W}—Kyiv", "{W}...", "[{W}]"]
+    special_cases = list(geoparser.nlp.tokenizer.rules)
+    texts = [f"Odesa {shape.format(w=w, W=w.title())} Hall" for w in sorted(ORG_WORDS) for shape in shapes]
+    passed_over = [
+        text
+        for text in texts + special_cases
+        if any(t.lower_ in ORG_WORDS for t in geoparser.nlp.make_doc(text)) and not may_hold_org_word(text)
+    ]
+    assert not passed_over
+    assert not may_hold_org_word("Odesa") and not may_hold_org_word("Boardwalk Empire")

@@ -71,7 +71,7 @@ from geo.parsing.vocabulary import (
     is_news_agency,
 )
 
-__all__ = ["find_toponyms"]
+__all__ = ["find_toponyms", "may_hold_org_word"]
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 OTHER_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
@@ -102,8 +102,10 @@ _DATELINE_RE = re.compile(
 )
 _ACRONYM_RE = re.compile(r"^[A-Z]{2,6}s?$")
 _POSSESSIVE_RE = re.compile(r"[’']s$")
-_ORG_WORD_RE = re.compile("|".join(map(re.escape, sorted(ORG_WORDS))))
-"""Finds an organisation word anywhere in a lower-cased text: a text without one has no word that is one."""
+_LETTER_RUN_RE = re.compile(r"[^\W\d_]+")
+"""A run of letters. A token that is an organisation word is a whole run of its text's letters: the
+tokenizer cuts words only where a letter meets a non-letter (or at special cases such as "cannot",
+none of which makes an organisation word), so a name none of whose runs is one has no such token."""
 
 
 def find_toponyms(doc: Doc, gazetteer: Gazetteer, text: str | None = None) -> list[Toponym]:
@@ -221,7 +223,7 @@ def _echoes(
     named: list[tuple[Span, str, Place]] = []
     for span, label in doubtful:
         name = _text(text, span)
-        if after_title(doc, span.start) or name.lower() in not_places or _ACRONYM_RE.match(name):
+        if name.lower() in not_places or _ACRONYM_RE.match(name) or after_title(doc, span.start):
             continue
         if (best := gazetteer.best(name, approximate=False)) is not None:
             named.append((span, label, best.place))
@@ -290,7 +292,7 @@ def _nested_in(text: str, span: Span, gazetteer: Gazetteer) -> Iterator[Toponym]
     capitalised words that names a place ("Norfolk" in "Norfolk High School", "Los Angeles" in
     "Port of Los Angeles", "Kentucky" in "Eastern Kentucky University"). Only names with an
     organisation word count as organisation names, whatever NER called them."""
-    if not _ORG_WORD_RE.search(_text(text, span).lower()):  # a quick test first: most names have none
+    if not may_hold_org_word(_text(text, span)):  # a quick test first: most names have none
         return
     lowers = [t.lower_ for t in span]
     if not ORG_WORDS.intersection(lowers):
@@ -306,6 +308,11 @@ def _nested_in(text: str, span: Span, gazetteer: Gazetteer) -> Iterator[Toponym]
             if not is_news_agency(_text(text, inner)) and _is_place_name(text, inner, gazetteer):
                 yield _toponym(text, inner, "ORG", Evidence.NESTED, nested=True)
                 return
+
+
+def may_hold_org_word(name: str) -> bool:
+    """Whether some run of a name's letters is an organisation word: false means no token of it is one."""
+    return not ORG_WORDS.isdisjoint(_LETTER_RUN_RE.findall(name.lower()))
 
 
 def _is_place_name(text: str, span: Span, gazetteer: Gazetteer) -> bool:
