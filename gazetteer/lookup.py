@@ -208,8 +208,10 @@ class Gazetteer:
         self._cache_size = cache_size
         self._cache: dict[tuple[str, bool | None], list[Candidate]] = {}
         self._answers: dict[tuple, list[Candidate]] = {}
-        """The last ``cache_size`` questions to ``candidates`` as asked (the name as written, the
-        filters), with their answers: recognition asks the same few thousand a few times each."""
+        """The last ``cache_size`` questions to ``candidates`` and ``best`` as asked (the name as
+        written, the filters, the tiers tried), with every candidate they allow: recognition asks the
+        same few thousand a few times each, with different limits. Unfiltered answers are the lists
+        ``_ranked`` keeps, not copies."""
         self._demonym_codes: dict[str, str | None] = {}
         """``demonym_country``'s last answers by word as written (recognition asks it of every name)."""
         self._point_arrays: _Points | None = None
@@ -256,26 +258,7 @@ class Gazetteer:
         exactly, and are marked by ``Candidate.match``. ``approximate=False``
         skips both: exact matches only.
         """
-        question = (name, country, kind, fuzzy, limit, approximate)
-        memo = isinstance(name, str) and _hashable(country) and _hashable(kind)
-        if memo and (answer := self._answers.get(question)) is not None:
-            return answer[:]
-        key = lookup_key(name)
-        if not key:
-            return []
-        countries = _countries(country)
-        kinds = _as_set(kind, KINDS)
-        ranked = self._ranked(key, fuzzy if approximate else None)
-        if countries is not None or kinds is not None:
-            ranked = [
-                c
-                for c in ranked
-                if (countries is None or c.place.country_code in countries) and (kinds is None or c.place.kind in kinds)
-            ]
-        answer = ranked[:limit] if limit is not None else ranked[:]
-        if memo:
-            self._keep(self._answers, question, answer)
-        return answer[:]
+        return self._answer(name, country, kind, fuzzy if approximate else None)[:limit]
 
     def best(
         self,
@@ -287,8 +270,32 @@ class Gazetteer:
         approximate: bool = True,
     ) -> Candidate | None:
         """The most plausible candidate for a name (filters as in ``candidates``), or None."""
-        found = self.candidates(name, country=country, kind=kind, fuzzy=fuzzy, limit=1, approximate=approximate)
+        found = self._answer(name, country, kind, fuzzy if approximate else None)
         return found[0] if found else None
+
+    def _answer(
+        self, name: str, country: str | Iterable[str] | None, kind: str | Iterable[str] | None, fuzzy: bool | None
+    ) -> list[Candidate]:
+        """Every candidate for a name that passes the filters, best prior first (``fuzzy`` None:
+        exact matches only), from the answers memo when it was asked before. Callers slice it: the
+        list is shared."""
+        question = (name, country, kind, fuzzy)
+        memo = isinstance(name, str) and _hashable(country) and _hashable(kind)
+        if memo and (answer := self._answers.get(question)) is not None:
+            return answer
+        key = lookup_key(name)
+        if not key:
+            return []
+        countries = _countries(country)
+        kinds = _as_set(kind, KINDS)
+        answer = self._ranked(key, fuzzy)
+        if countries is not None or kinds is not None:
+            answer = [
+                c
+                for c in answer
+                if (countries is None or c.place.country_code in countries) and (kinds is None or c.place.kind in kinds)
+            ]
+        return self._keep(self._answers, question, answer) if memo else answer
 
     def _ranked(self, key: str, fuzzy: bool | None) -> list[Candidate]:
         """Every candidate for a key, best prior first (``fuzzy`` None: exact matches only);

@@ -445,3 +445,23 @@ def test_a_demonym_asked_of_a_non_string_is_a_clear_error_every_time(gazetteer: 
         with pytest.raises(BadPlaceName):
             gazetteer.demonym_country(not_a_string)
     assert gazetteer.demonym_country("Ukrainians") == gazetteer.demonym_country("Ukrainians") == "UA"
+
+
+def test_questions_differing_only_in_limit_or_an_unused_fuzzy_flag_share_one_memo_entry(gazetteer: Gazetteer):
+    remembering = Gazetteer(gazetteer.path)
+    forgetting = Gazetteer(gazetteer.path, cache_size=0)
+    names = ["Kharkov", "Kherson Oblast", "Kramatosk", "Mariupl", "Qwzxv Hollow", "Springfield"]
+    for name in names:
+        for limit in (1, 15, None, 0, 3):  # a small limit first: a memo of sliced answers would cut later ones
+            for fuzzy in (True, False):
+                for approximate in (True, False):
+                    question = {"fuzzy": fuzzy, "approximate": approximate}
+                    answer = remembering.candidates(name, limit=limit, **question)
+                    assert answer == forgetting.candidates(name, limit=limit, **question), (name, limit, question)
+                    assert remembering.best(name, **question) == forgetting.best(name, **question)
+        for country in ("US", "UA"):
+            answer = remembering.candidates(name, country=country, limit=2)
+            assert answer == forgetting.candidates(name, country=country, limit=2)
+    # a name's questions: approximate with misspellings, approximate without, exact only, two country filters
+    assert len(remembering._answers) == len(names) * 5
+    assert not forgetting._answers
