@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
@@ -435,25 +436,24 @@ class Gazetteer:
 
     def _approximate(self, key: str, fuzzy: bool) -> list[tuple[Place, Match, str]]:
         skel = skeleton(key)
-        spellings = [row[0] for row in self._db.execute("SELECT key FROM skeletons WHERE skeleton = ?", (skel,))]
+        # In key order, the index's: a close spelling is then a transliteration variant when bisection finds it here.
+        same_skeleton = [
+            row[0] for row in self._db.execute("SELECT key FROM skeletons WHERE skeleton = ? ORDER BY key", (skel,))
+        ]
+        spellings = same_skeleton
         if fuzzy:
-            lengths = range(len(key) - 1, len(key) + 2)
+            prefix, shortest, longest = key[:2], len(key) - 1, len(key) + 1
             buckets = self._db.execute(
-                "SELECT keys FROM spellings WHERE prefix = ? AND length BETWEEN ? AND ?",
-                (key[:2], lengths.start, lengths.stop - 1),
+                "SELECT keys FROM spellings WHERE prefix = ? AND length BETWEEN ? AND ?", (prefix, shortest, longest)
             )
             # The buckets hold every spelling of their prefix and length, each once: of the skeleton's
             # spellings, only those outside them are added, and no spelling is compared twice.
-            spellings = [s for s in spellings if s[:2] != key[:2] or len(s) not in lengths]
+            spellings = [s for s in same_skeleton if s[:2] != prefix or not shortest <= len(s) <= longest]
             for (bucket,) in buckets:
                 spellings += bucket.split(KEY_SEPARATOR)
         found: list[tuple[Place, Match, str]] = []
-        matches = process.extract(key, spellings, scorer=fuzz.ratio, limit=None, score_cutoff=TRANSLIT_CUTOFF)
-        # Best first, ties in alphabetical order: sorting the matches, not the thousands of spellings.
-        matches.sort(key=itemgetter(0))
-        matches.sort(key=itemgetter(1), reverse=True)  # a stable sort: ties stay in alphabetical order
-        for spelling, score, _ in matches[:FUZZY_LIMIT]:
-            if len(skel) >= 4 and skeleton(spelling) == skel:
+        for spelling, score in _closest(key, spellings):
+            if len(skel) >= 4 and _holds(same_skeleton, spelling):
                 match = Match.TRANSLIT
             elif fuzzy and score >= FUZZY_CUTOFF:
                 match = Match.FUZZY
@@ -461,3 +461,24 @@ class Gazetteer:
                 continue
             found += [(place, match, spelling) for place, _, _ in self._exact(spelling)]
         return found
+
+
+def _closest(key: str, spellings: list[str]) -> list[tuple[str, float]]:
+    """The ``FUZZY_LIMIT`` spellings closest to a key with their rapidfuzz ratio, of those at least
+    ``TRANSLIT_CUTOFF``: best first, ties in alphabetical order. ``cdist`` scores the whole list in
+    one call, without a result tuple per spelling; only the spellings scoring at least the
+    ``FUZZY_LIMIT``-th best score (ties included) can be among the best, and only those are sorted."""
+    scores = process.cdist([key], spellings, scorer=fuzz.ratio, score_cutoff=TRANSLIT_CUTOFF, dtype=np.float64)[0]
+    least = TRANSLIT_CUTOFF
+    if len(scores) > FUZZY_LIMIT:
+        least = max(least, float(np.partition(scores, -FUZZY_LIMIT)[-FUZZY_LIMIT]))
+    close = np.flatnonzero(scores >= least)
+    matches = sorted(zip([spellings[i] for i in close.tolist()], scores[close].tolist()))
+    matches.sort(key=itemgetter(1), reverse=True)  # a stable sort: ties stay in alphabetical order
+    return matches[:FUZZY_LIMIT]
+
+
+def _holds(sorted_keys: list[str], key: str) -> bool:
+    """Whether a sorted list holds a key."""
+    at = bisect_left(sorted_keys, key)
+    return at < len(sorted_keys) and sorted_keys[at] == key
