@@ -436,10 +436,7 @@ class Gazetteer:
 
     def _approximate(self, key: str, fuzzy: bool) -> list[tuple[Place, Match, str]]:
         skel = skeleton(key)
-        # In key order, the index's: a close spelling is then a transliteration variant when bisection finds it here.
-        same_skeleton = [
-            row[0] for row in self._db.execute("SELECT key FROM skeletons WHERE skeleton = ? ORDER BY key", (skel,))
-        ]
+        same_skeleton = self._same_skeleton(skel)
         spellings = same_skeleton
         if fuzzy:
             prefix, shortest, longest = key[:2], len(key) - 1, len(key) + 1
@@ -461,6 +458,15 @@ class Gazetteer:
                 continue
             found += [(place, match, spelling) for place, _, _ in self._exact(spelling)]
         return found
+
+    def _same_skeleton(self, skel: str) -> list[str]:
+        """The spellings with this consonant skeleton, sorted: a close spelling is then a transliteration
+        variant when bisection finds it here. They come joined in one string, split in C: a row each
+        costs more (a skeleton has dozens of spellings, some a thousand)."""
+        (joined,) = self._db.execute(
+            "SELECT group_concat(key, ?) FROM skeletons WHERE skeleton = ?", (KEY_SEPARATOR, skel)
+        ).fetchone()
+        return sorted(joined.split(KEY_SEPARATOR)) if joined else []
 
 
 def _closest(key: str, spellings: list[str]) -> list[tuple[str, float]]:

@@ -506,3 +506,14 @@ def test_a_spelling_found_approximately_is_a_transliteration_exactly_when_its_sk
     for _, match, spelling in found:
         same = len(skeleton(key)) >= 4 and skeleton(spelling) == skeleton(key)
         assert (match == Match.TRANSLIT) == same, (spelling, match)
+
+
+@pytest.mark.parametrize("name", ["Kharkiv", "Mariupol", "Lysychansk", "Zaporizhzhia"])
+def test_a_skeletons_spellings_are_all_and_only_the_keys_with_that_skeleton_sorted(gazetteer: Gazetteer, name: str):
+    skel = skeleton(name_key(name))
+    spellings = gazetteer._same_skeleton(skel)
+    assert len(spellings) > 1 and spellings == sorted(spellings)
+    assert all(skeleton(spelling) == skel for spelling in spellings)
+    stored = {row[0] for row in gazetteer._db.execute("SELECT key FROM skeletons WHERE skeleton = ?", (skel,))}
+    assert set(spellings) == stored and len(spellings) == len(stored)
+    assert gazetteer._same_skeleton("qqqqqqqq") == []
