@@ -8,7 +8,7 @@ import sqlite3
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -79,6 +79,11 @@ _PLACE_COLUMNS = (
     "p.id, p.name, p.kind, p.subkind, p.country_code, p.admin1, p.admin1_code,"
     " p.lat, p.lon, p.population, p.geonameid, p.source"
 )
+_EXACT_QUERY = f"SELECT {_PLACE_COLUMNS}, n.match FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ?"
+_BY_PRIOR = attrgetter("prior")
+_NONE_FOUND: list[Candidate] = []
+"""The one answer of every key that names no place (most looked-up keys): the memos then keep no
+list per such key for the garbage collector to track. Never handed out (callers get slices)."""
 
 
 def prior_score(place: Place, match: Match, similarity: float = 100.0) -> float:
@@ -86,6 +91,19 @@ def prior_score(place: Place, match: Match, similarity: float = 100.0) -> float:
     score = math.log10(place.population + 1)
     score += KIND_BONUS[place.kind] + SUBKIND_BONUS.get(place.subkind, 0.0)
     return score + MATCH_BONUS[match] - (100.0 - similarity) / 10.0
+
+
+def _best_first(key: str, found: Iterable[tuple[Place, Match, str]]) -> list[Candidate]:
+    """Each place's best-scored candidate among the matches found for a key, best prior first (ties
+    in the order found)."""
+    best: dict[int, Candidate] = {}
+    for place, match, matched in found:
+        similarity = fuzz.ratio(key, matched) if match in APPROXIMATE else 100.0
+        candidate = Candidate(place, match, matched, similarity, prior_score(place, match, similarity))
+        kept = best.get(place.id)
+        if kept is None or candidate.prior > kept.prior:
+            best[place.id] = candidate
+    return sorted(best.values(), key=_BY_PRIOR, reverse=True)
 
 
 def is_lookup_name(name: object) -> bool:
@@ -208,6 +226,8 @@ class Gazetteer:
             raise GazetteerCorrupt(f"{self.path} is not a built gazetteer: {error}") from error
         self._cache_size = cache_size
         self._cache: dict[tuple[str, bool | None], list[Candidate]] = {}
+        """The last ``cache_size`` keys looked up (and the tiers tried) with every candidate, best prior
+        first; the keys that name no place share ``_NONE_FOUND``."""
         self._answers: dict[tuple, list[Candidate]] = {}
         """The last ``cache_size`` questions to ``candidates`` and ``best`` as asked (the name as
         written, the filters, the tiers tried), with every candidate they allow: recognition asks the
@@ -314,13 +334,7 @@ class Gazetteer:
             if exact or len(key) < FUZZY_MIN_LENGTH:
                 return exact
             found = self._approximate(key, fuzzy)
-        best: dict[int, Candidate] = {}
-        for place, match, matched in found:
-            similarity = 100.0 if match not in APPROXIMATE else fuzz.ratio(key, matched)
-            candidate = Candidate(place, match, matched, similarity, prior_score(place, match, similarity))
-            if place.id not in best or candidate.prior > best[place.id].prior:
-                best[place.id] = candidate
-        return self._keep(self._cache, (key, fuzzy), sorted(best.values(), key=lambda c: c.prior, reverse=True))
+        return self._keep(self._cache, (key, fuzzy), _best_first(key, found) if found else _NONE_FOUND)
 
     def _keep(self, memo: dict[Any, _Kept], key: object, value: _Kept) -> _Kept:
         """Keep ``value`` under ``key`` in one of the look-up memos, emptied first when it holds
@@ -428,10 +442,7 @@ class Gazetteer:
         return dict(self._db.execute("SELECT key, value FROM meta"))
 
     def _exact(self, key: str) -> list[tuple[Place, Match, str]]:
-        rows = self._db.execute(
-            f"SELECT {_PLACE_COLUMNS}, n.match FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ?",
-            (key,),
-        ).fetchall()
+        rows = self._db.execute(_EXACT_QUERY, (key,)).fetchall()
         return [(Place(*row[:-1]), MATCHES[row[-1]], key) for row in rows]
 
     def _approximate(self, key: str, fuzzy: bool) -> list[tuple[Place, Match, str]]:

@@ -517,3 +517,14 @@ def test_a_skeletons_spellings_are_all_and_only_the_keys_with_that_skeleton_sort
     stored = {row[0] for row in gazetteer._db.execute("SELECT key FROM skeletons WHERE skeleton = ?", (skel,))}
     assert set(spellings) == stored and len(spellings) == len(stored)
     assert gazetteer._same_skeleton("qqqqqqqq") == []
+
+
+def test_a_caller_changing_an_empty_answer_changes_no_other_answer(gazetteer: Gazetteer):
+    fresh = Gazetteer(gazetteer.path)
+    nothing = fresh.candidates("Qwzxv Hollow", approximate=False)
+    assert nothing == []
+    nothing.append(fresh.best("Kyiv"))
+    assert (
+        fresh.candidates("Zzqxw Vale", approximate=False) == [] == fresh.candidates("Qwzxv Hollow", approximate=False)
+    )
+    assert fresh.best("Zzqxw Vale", approximate=False) is None
