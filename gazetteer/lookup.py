@@ -84,6 +84,8 @@ _BY_PRIOR = attrgetter("prior")
 _NONE_FOUND: list[Candidate] = []
 """The one answer of every key that names no place (most looked-up keys): the memos then keep no
 list per such key for the garbage collector to track. Never handed out (callers get slices)."""
+_NO_MEMBERS: frozenset[str] = frozenset()
+"""What most places are made of: one set, not a new one (for the collector to track) at each question."""
 
 
 def prior_score(place: Place, match: Match, similarity: float = 100.0) -> float:
@@ -415,7 +417,7 @@ class Gazetteer:
     def members(self, place: Place) -> frozenset[str]:
         """What a continent or informal region is made of: its countries' ISO codes and its admin1
         areas' GeoNames codes ("Southeast Asia" -> {"VN", "TH", ...}); empty for other places."""
-        return self._members.get(place.id, frozenset())
+        return self._members.get(place.id, _NO_MEMBERS)
 
     def demonym_country(self, word: str) -> str | None:
         """The country code a demonym or adjective refers to ("Ukrainian" -> "UA")."""
