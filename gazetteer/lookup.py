@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -78,6 +79,13 @@ _PLACE_COLUMNS = (
     "p.id, p.name, p.kind, p.subkind, p.country_code, p.admin1, p.admin1_code,"
     " p.lat, p.lon, p.population, p.geonameid, p.source"
 )
+_EXACT_QUERY = f"SELECT {_PLACE_COLUMNS}, n.match FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ?"
+_BY_PRIOR = attrgetter("prior")
+_NONE_FOUND: list[Candidate] = []
+"""The one answer of every key that names no place (most looked-up keys): the memos then keep no
+list per such key for the garbage collector to track. Never handed out (callers get slices)."""
+_NO_MEMBERS: frozenset[str] = frozenset()
+"""What most places are made of: one set, not a new one (for the collector to track) at each question."""
 
 
 def prior_score(place: Place, match: Match, similarity: float = 100.0) -> float:
@@ -85,6 +93,19 @@ def prior_score(place: Place, match: Match, similarity: float = 100.0) -> float:
     score = math.log10(place.population + 1)
     score += KIND_BONUS[place.kind] + SUBKIND_BONUS.get(place.subkind, 0.0)
     return score + MATCH_BONUS[match] - (100.0 - similarity) / 10.0
+
+
+def _best_first(key: str, found: Iterable[tuple[Place, Match, str]]) -> list[Candidate]:
+    """Each place's best-scored candidate among the matches found for a key, best prior first (ties
+    in the order found)."""
+    best: dict[int, Candidate] = {}
+    for place, match, matched in found:
+        similarity = fuzz.ratio(key, matched) if match in APPROXIMATE else 100.0
+        candidate = Candidate(place, match, matched, similarity, prior_score(place, match, similarity))
+        kept = best.get(place.id)
+        if kept is None or candidate.prior > kept.prior:
+            best[place.id] = candidate
+    return sorted(best.values(), key=_BY_PRIOR, reverse=True)
 
 
 def is_lookup_name(name: object) -> bool:
@@ -207,9 +228,13 @@ class Gazetteer:
             raise GazetteerCorrupt(f"{self.path} is not a built gazetteer: {error}") from error
         self._cache_size = cache_size
         self._cache: dict[tuple[str, bool | None], list[Candidate]] = {}
+        """The last ``cache_size`` keys looked up (and the tiers tried) with every candidate, best prior
+        first; the keys that name no place share ``_NONE_FOUND``."""
         self._answers: dict[tuple, list[Candidate]] = {}
-        """The last ``cache_size`` questions to ``candidates`` as asked (the name as written, the
-        filters), with their answers: recognition asks the same few thousand a few times each."""
+        """The last ``cache_size`` questions to ``candidates`` and ``best`` as asked (the name as
+        written, the filters, the tiers tried), with every candidate they allow: recognition asks the
+        same few thousand a few times each, with different limits. Unfiltered answers are the lists
+        ``_ranked`` keeps, not copies."""
         self._demonym_codes: dict[str, str | None] = {}
         """``demonym_country``'s last answers by word as written (recognition asks it of every name)."""
         self._point_arrays: _Points | None = None
@@ -256,26 +281,7 @@ class Gazetteer:
         exactly, and are marked by ``Candidate.match``. ``approximate=False``
         skips both: exact matches only.
         """
-        question = (name, country, kind, fuzzy, limit, approximate)
-        memo = isinstance(name, str) and _hashable(country) and _hashable(kind)
-        if memo and (answer := self._answers.get(question)) is not None:
-            return answer[:]
-        key = lookup_key(name)
-        if not key:
-            return []
-        countries = _countries(country)
-        kinds = _as_set(kind, KINDS)
-        ranked = self._ranked(key, fuzzy if approximate else None)
-        if countries is not None or kinds is not None:
-            ranked = [
-                c
-                for c in ranked
-                if (countries is None or c.place.country_code in countries) and (kinds is None or c.place.kind in kinds)
-            ]
-        answer = ranked[:limit] if limit is not None else ranked[:]
-        if memo:
-            self._keep(self._answers, question, answer)
-        return answer[:]
+        return self._answer(name, country, kind, fuzzy if approximate else None)[:limit]
 
     def best(
         self,
@@ -287,8 +293,32 @@ class Gazetteer:
         approximate: bool = True,
     ) -> Candidate | None:
         """The most plausible candidate for a name (filters as in ``candidates``), or None."""
-        found = self.candidates(name, country=country, kind=kind, fuzzy=fuzzy, limit=1, approximate=approximate)
+        found = self._answer(name, country, kind, fuzzy if approximate else None)
         return found[0] if found else None
+
+    def _answer(
+        self, name: str, country: str | Iterable[str] | None, kind: str | Iterable[str] | None, fuzzy: bool | None
+    ) -> list[Candidate]:
+        """Every candidate for a name that passes the filters, best prior first (``fuzzy`` None:
+        exact matches only), from the answers memo when it was asked before. Callers slice it: the
+        list is shared."""
+        question = (name, country, kind, fuzzy)
+        memo = isinstance(name, str) and _hashable(country) and _hashable(kind)
+        if memo and (answer := self._answers.get(question)) is not None:
+            return answer
+        key = lookup_key(name)
+        if not key:
+            return []
+        countries = _countries(country)
+        kinds = _as_set(kind, KINDS)
+        answer = self._ranked(key, fuzzy)
+        if countries is not None or kinds is not None:
+            answer = [
+                c
+                for c in answer
+                if (countries is None or c.place.country_code in countries) and (kinds is None or c.place.kind in kinds)
+            ]
+        return self._keep(self._answers, question, answer) if memo else answer
 
     def _ranked(self, key: str, fuzzy: bool | None) -> list[Candidate]:
         """Every candidate for a key, best prior first (``fuzzy`` None: exact matches only);
@@ -306,13 +336,7 @@ class Gazetteer:
             if exact or len(key) < FUZZY_MIN_LENGTH:
                 return exact
             found = self._approximate(key, fuzzy)
-        best: dict[int, Candidate] = {}
-        for place, match, matched in found:
-            similarity = 100.0 if match not in APPROXIMATE else fuzz.ratio(key, matched)
-            candidate = Candidate(place, match, matched, similarity, prior_score(place, match, similarity))
-            if place.id not in best or candidate.prior > best[place.id].prior:
-                best[place.id] = candidate
-        return self._keep(self._cache, (key, fuzzy), sorted(best.values(), key=lambda c: c.prior, reverse=True))
+        return self._keep(self._cache, (key, fuzzy), _best_first(key, found) if found else _NONE_FOUND)
 
     def _keep(self, memo: dict[Any, _Kept], key: object, value: _Kept) -> _Kept:
         """Keep ``value`` under ``key`` in one of the look-up memos, emptied first when it holds
@@ -393,7 +417,7 @@ class Gazetteer:
     def members(self, place: Place) -> frozenset[str]:
         """What a continent or informal region is made of: its countries' ISO codes and its admin1
         areas' GeoNames codes ("Southeast Asia" -> {"VN", "TH", ...}); empty for other places."""
-        return self._members.get(place.id, frozenset())
+        return self._members.get(place.id, _NO_MEMBERS)
 
     def demonym_country(self, word: str) -> str | None:
         """The country code a demonym or adjective refers to ("Ukrainian" -> "UA")."""
@@ -420,33 +444,26 @@ class Gazetteer:
         return dict(self._db.execute("SELECT key, value FROM meta"))
 
     def _exact(self, key: str) -> list[tuple[Place, Match, str]]:
-        rows = self._db.execute(
-            f"SELECT {_PLACE_COLUMNS}, n.match FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ?",
-            (key,),
-        ).fetchall()
+        rows = self._db.execute(_EXACT_QUERY, (key,)).fetchall()
         return [(Place(*row[:-1]), MATCHES[row[-1]], key) for row in rows]
 
     def _approximate(self, key: str, fuzzy: bool) -> list[tuple[Place, Match, str]]:
         skel = skeleton(key)
-        spellings = [row[0] for row in self._db.execute("SELECT key FROM skeletons WHERE skeleton = ?", (skel,))]
+        same_skeleton = self._same_skeleton(skel)
+        spellings = same_skeleton
         if fuzzy:
-            lengths = range(len(key) - 1, len(key) + 2)
+            prefix, shortest, longest = key[:2], len(key) - 1, len(key) + 1
             buckets = self._db.execute(
-                "SELECT keys FROM spellings WHERE prefix = ? AND length BETWEEN ? AND ?",
-                (key[:2], lengths.start, lengths.stop - 1),
+                "SELECT keys FROM spellings WHERE prefix = ? AND length BETWEEN ? AND ?", (prefix, shortest, longest)
             )
             # The buckets hold every spelling of their prefix and length, each once: of the skeleton's
             # spellings, only those outside them are added, and no spelling is compared twice.
-            spellings = [s for s in spellings if s[:2] != key[:2] or len(s) not in lengths]
+            spellings = [s for s in same_skeleton if s[:2] != prefix or not shortest <= len(s) <= longest]
             for (bucket,) in buckets:
                 spellings += bucket.split(KEY_SEPARATOR)
         found: list[tuple[Place, Match, str]] = []
-        matches = process.extract(key, spellings, scorer=fuzz.ratio, limit=None, score_cutoff=TRANSLIT_CUTOFF)
-        # Best first, ties in alphabetical order: sorting the matches, not the thousands of spellings.
-        matches.sort(key=itemgetter(0))
-        matches.sort(key=itemgetter(1), reverse=True)  # a stable sort: ties stay in alphabetical order
-        for spelling, score, _ in matches[:FUZZY_LIMIT]:
-            if len(skel) >= 4 and skeleton(spelling) == skel:
+        for spelling, score in _closest(key, spellings):
+            if len(skel) >= 4 and _holds(same_skeleton, spelling):
                 match = Match.TRANSLIT
             elif fuzzy and score >= FUZZY_CUTOFF:
                 match = Match.FUZZY
@@ -454,3 +471,33 @@ class Gazetteer:
                 continue
             found += [(place, match, spelling) for place, _, _ in self._exact(spelling)]
         return found
+
+    def _same_skeleton(self, skel: str) -> list[str]:
+        """The spellings with this consonant skeleton, sorted: a close spelling is then a transliteration
+        variant when bisection finds it here. They come joined in one string, split in C: a row each
+        costs more (a skeleton has dozens of spellings, some a thousand)."""
+        (joined,) = self._db.execute(
+            "SELECT group_concat(key, ?) FROM skeletons WHERE skeleton = ?", (KEY_SEPARATOR, skel)
+        ).fetchone()
+        return sorted(joined.split(KEY_SEPARATOR)) if joined else []
+
+
+def _closest(key: str, spellings: list[str]) -> list[tuple[str, float]]:
+    """The ``FUZZY_LIMIT`` spellings closest to a key with their rapidfuzz ratio, of those at least
+    ``TRANSLIT_CUTOFF``: best first, ties in alphabetical order. ``cdist`` scores the whole list in
+    one call, without a result tuple per spelling; only the spellings scoring at least the
+    ``FUZZY_LIMIT``-th best score (ties included) can be among the best, and only those are sorted."""
+    scores = process.cdist([key], spellings, scorer=fuzz.ratio, score_cutoff=TRANSLIT_CUTOFF, dtype=np.float64)[0]
+    least = TRANSLIT_CUTOFF
+    if len(scores) > FUZZY_LIMIT:
+        least = max(least, float(np.partition(scores, -FUZZY_LIMIT)[-FUZZY_LIMIT]))
+    close = np.flatnonzero(scores >= least)
+    matches = sorted(zip([spellings[i] for i in close.tolist()], scores[close].tolist()))
+    matches.sort(key=itemgetter(1), reverse=True)  # a stable sort: ties stay in alphabetical order
+    return matches[:FUZZY_LIMIT]
+
+
+def _holds(sorted_keys: list[str], key: str) -> bool:
+    """Whether a sorted list holds a key."""
+    at = bisect_left(sorted_keys, key)
+    return at < len(sorted_keys) and sorted_keys[at] == key

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import sqlite3
 from collections import Counter
 
 import numpy as np
 import pytest
+from rapidfuzz import fuzz
 
 from gazetteer import (
     APPROXIMATE,
@@ -26,7 +28,8 @@ from gazetteer import (
     initial_bearing_deg,
 )
 from gazetteer.geometry import weighted_centre
-from gazetteer.lookup import TABLES
+from gazetteer.lookup import FUZZY_LIMIT, TABLES, TRANSLIT_CUTOFF, _closest, _holds
+from gazetteer.normalize import name_key, skeleton
 from gazetteer.sources import DATA_DIR, read_data, region_members
 
 # (query, expected top candidate's name, kind, country code) — context-free priors.
@@ -445,3 +448,83 @@ def test_a_demonym_asked_of_a_non_string_is_a_clear_error_every_time(gazetteer: 
         with pytest.raises(BadPlaceName):
             gazetteer.demonym_country(not_a_string)
     assert gazetteer.demonym_country("Ukrainians") == gazetteer.demonym_country("Ukrainians") == "UA"
+
+
+def test_questions_differing_only_in_limit_or_an_unused_fuzzy_flag_share_one_memo_entry(gazetteer: Gazetteer):
+    remembering = Gazetteer(gazetteer.path)
+    forgetting = Gazetteer(gazetteer.path, cache_size=0)
+    names = ["Kharkov", "Kherson Oblast", "Kramatosk", "Mariupl", "Qwzxv Hollow", "Springfield"]
+    for name in names:
+        for limit in (1, 15, None, 0, 3):  # a small limit first: a memo of sliced answers would cut later ones
+            for fuzzy in (True, False):
+                for approximate in (True, False):
+                    question = {"fuzzy": fuzzy, "approximate": approximate}
+                    answer = remembering.candidates(name, limit=limit, **question)
+                    assert answer == forgetting.candidates(name, limit=limit, **question), (name, limit, question)
+                    assert remembering.best(name, **question) == forgetting.best(name, **question)
+        for country in ("US", "UA"):
+            answer = remembering.candidates(name, country=country, limit=2)
+            assert answer == forgetting.candidates(name, country=country, limit=2)
+    # a name's questions: approximate with misspellings, approximate without, exact only, two country filters
+    assert len(remembering._answers) == len(names) * 5
+    assert not forgetting._answers
+
+
+def _closest_by_sorting_everything(key: str, spellings: list[str]) -> list[tuple[str, float]]:
+    """``_closest`` the plain way: score every spelling, sort all of them."""
+    scored = [(spelling, fuzz.ratio(key, spelling)) for spelling in spellings]
+    scored = sorted((pair for pair in scored if pair[1] >= TRANSLIT_CUTOFF), key=lambda pair: (-pair[1], pair[0]))
+    return scored[:FUZZY_LIMIT]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_closest_spellings_are_the_best_scored_with_ties_in_alphabetical_order(seed: int):
+    rng = random.Random(seed)
+    letters = "abkr"  # few letters: many spellings score alike, so ties straddle the limit
+    spellings = sorted({"".join(rng.choice(letters) for _ in range(rng.randint(3, 7))) for _ in range(300)})
+    rng.shuffle(spellings)
+    for key in ("abra", "kbrak", "rrrr"):
+        assert _closest(key, spellings) == _closest_by_sorting_everything(key, spellings)
+        assert _closest(key, spellings[:3]) == _closest_by_sorting_everything(key, spellings[:3])
+    assert _closest("abra", []) == []
+
+
+def test_a_sorted_list_holds_exactly_its_own_keys():
+    keys = ["kharkiv", "kharkov", "kherson", "kramatorsk"]
+    assert all(_holds(keys, key) for key in keys)
+    assert not any(_holds(keys, key) for key in ("", "a", "kharki", "kharkiva", "khersom", "zzz"))
+    assert not _holds([], "kyiv")
+
+
+@pytest.mark.parametrize("name", ["Chernobayevka", "Kharkoff", "Mariupl", "Kramatosk", "Zaporozhe", "Lisichansk"])
+def test_a_spelling_found_approximately_is_a_transliteration_exactly_when_its_skeleton_is_the_names(
+    gazetteer: Gazetteer, name: str
+):
+    key = name_key(name)
+    found = Gazetteer(gazetteer.path)._approximate(key, fuzzy=True)
+    assert found
+    for _, match, spelling in found:
+        same = len(skeleton(key)) >= 4 and skeleton(spelling) == skeleton(key)
+        assert (match == Match.TRANSLIT) == same, (spelling, match)
+
+
+@pytest.mark.parametrize("name", ["Kharkiv", "Mariupol", "Lysychansk", "Zaporizhzhia"])
+def test_a_skeletons_spellings_are_all_and_only_the_keys_with_that_skeleton_sorted(gazetteer: Gazetteer, name: str):
+    skel = skeleton(name_key(name))
+    spellings = gazetteer._same_skeleton(skel)
+    assert len(spellings) > 1 and spellings == sorted(spellings)
+    assert all(skeleton(spelling) == skel for spelling in spellings)
+    stored = {row[0] for row in gazetteer._db.execute("SELECT key FROM skeletons WHERE skeleton = ?", (skel,))}
+    assert set(spellings) == stored and len(spellings) == len(stored)
+    assert gazetteer._same_skeleton("qqqqqqqq") == []
+
+
+def test_a_caller_changing_an_empty_answer_changes_no_other_answer(gazetteer: Gazetteer):
+    fresh = Gazetteer(gazetteer.path)
+    nothing = fresh.candidates("Qwzxv Hollow", approximate=False)
+    assert nothing == []
+    nothing.append(fresh.best("Kyiv"))
+    assert (
+        fresh.candidates("Zzqxw Vale", approximate=False) == [] == fresh.candidates("Qwzxv Hollow", approximate=False)
+    )
+    assert fresh.best("Zzqxw Vale", approximate=False) is None
