@@ -11,7 +11,10 @@ from __future__ import annotations
 import bisect
 import re
 
-_END = re.compile(r"\n+|(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_END = re.compile(r"\n+|[.!?](?!\n)[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+"""A run of line breaks, or a sentence's final mark (unless a line break follows it: that run is the
+end) with its closing quotes and the spaces after them. Each match starts with a line break or a mark,
+so the scan skips every other character without trying the pattern there."""
 _ABBREVIATION = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Maj|Col|Lt|Sgt|Capt|Cpl|Gov|Sen|Rep|Jr|Sr|Prof|Rev|No|Vol|Inc|Corp|Co|Ltd|"
     r"Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|Ave|Blvd|Mt|Ft|vs|[A-Z])|(?:[A-Z]\.)+[A-Z]?)\.$"
@@ -25,7 +28,8 @@ class Sentences:
         self.text = text
         self._starts = [0]
         for end in _END.finditer(text):
-            if end.group().startswith("\n") or not _ABBREVIATION.search(text[max(0, end.start() - 12) : end.start()]):
+            mark = end.start() + 1
+            if end.group().startswith("\n") or not _ABBREVIATION.search(text[max(0, mark - 12) : mark]):
                 self._starts.append(end.end())
 
     def around(self, position: int) -> tuple[int, int]:
