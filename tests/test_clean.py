@@ -11,6 +11,7 @@ import ftfy
 import pytest
 
 from geo.input.clean import _FIXER, _PLAIN_TYPOGRAPHY, CleanText, clean_text
+from geo.offsets import OffsetMap
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 RAW = {path.name[:3]: path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))}
@@ -155,8 +156,8 @@ def test_a_long_line_with_mojibake_is_repaired_throughout_and_maps_back_exactly(
 
 
 def test_nothing_in_nothing_out() -> None:
-    assert clean_text("") == CleanText("", (0,))
-    assert clean_text(" \n\n ") == CleanText("", (4,))
+    assert clean_text("") == CleanText("", OffsetMap.of((0,)))
+    assert clean_text(" \n\n ") == CleanText("", OffsetMap.of((4,)))
 
 
 FRAGMENTS = [

@@ -19,6 +19,7 @@ import ftfy
 from rapidfuzz.distance import Indel
 
 from geo.input.dates import DATELINE
+from geo.offsets import OffsetMap
 
 _FIXER = ftfy.TextFixerConfig(
     unescape_html=False,
@@ -63,10 +64,11 @@ _MIN_REPEAT = 40
 
 @dataclass(frozen=True, slots=True)
 class CleanText:
-    """Cleaned text; `offsets[i]` is the raw index of its character i, plus a final `len(raw)`."""
+    """Cleaned text; `offsets[i]` is the raw index of its character i, plus a final `len(raw)` (stored as
+    runs, see `geo.offsets`)."""
 
     text: str
-    offsets: tuple[int, ...]
+    offsets: OffsetMap
     marked_date: dt.date | None = None
     """The date of a ` date YYYY-MM-DD ` marker that led a line (removed from `text`)."""
 
@@ -216,6 +218,10 @@ def _spread(offsets: Sequence[int], start: int, stop: int, count: int) -> list[i
 
 
 def _select(line: _Line, spans: list[tuple[int, int]]) -> _Line:
+    """The line cut down to `spans`; one span keeps its offsets a `range` if they were one (a cheap run)."""
+    if len(spans) == 1:
+        ((start, stop),) = spans
+        return replace(line, text=line.text[start:stop], offsets=line.offsets[start:stop])
     text = "".join(line.text[start:stop] for start, stop in spans)
     offsets = tuple(chain.from_iterable(line.offsets[start:stop] for start, stop in spans))
     return replace(line, text=text, offsets=offsets)
@@ -256,7 +262,7 @@ def _declutter(lines: list[_Line], boilerplate: bool) -> list[_Line]:
 def _join(lines: list[_Line], length: int, marked: dt.date | None) -> CleanText:
     """Join kept lines with their own line breaks; a blank line between two becomes one blank line."""
     parts: list[str] = []
-    offsets: list[int] = []
+    offsets: list[Sequence[int]] = []
     previous: _Line | None = None
     gap: _Line | None = None
     for line in lines:
@@ -265,12 +271,12 @@ def _join(lines: list[_Line], length: int, marked: dt.date | None) -> CleanText:
             continue
         if previous is not None:
             parts.append("\n")
-            offsets.append(previous.end)
+            offsets.append(range(previous.end, previous.end + 1))
             if gap is not None:
                 parts.append("\n")
-                offsets.append(gap.end)
+                offsets.append(range(gap.end, gap.end + 1))
         parts.append(line.text)
-        offsets.extend(line.offsets)
+        offsets.append(line.offsets)
         previous, gap = line, None
-    offsets.append(length)
-    return CleanText("".join(parts), tuple(offsets), marked)
+    offsets.append(range(length, length + 1))
+    return CleanText("".join(parts), OffsetMap.joined(offsets), marked)
