@@ -10,7 +10,17 @@ from pathlib import Path
 import ftfy
 import pytest
 
-from geo.input.clean import _FIXER, _PLAIN_TYPOGRAPHY, CleanText, clean_text
+from geo.input.clean import (
+    _FIXER,
+    _PIECE,
+    _PLAIN_TYPOGRAPHY,
+    CleanText,
+    _apply_plans,
+    _Line,
+    _realigned,
+    _repair,
+    clean_text,
+)
 from geo.offsets import OffsetMap
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -59,7 +69,7 @@ def test_template_junk_and_share_lines_leave_seed_001() -> None:
     text = clean_text(RAW["001"]).text
     for junk in ("{{", "}}", "SHARE THIS ARTICLE", "Also read", "With inputs from", "For live updates"):
         assert junk not in text
-    assert text.endswith("to help Ukraine address the armored, airborne, and other threats it is now facing\".")
+    assert text.endswith('to help Ukraine address the armored, airborne, and other threats it is now facing".')
     assert "\n\nThe development came even as Ukraine President Volodymyr Zelenskyy" in text
 
 
@@ -236,3 +246,61 @@ def test_mojibake_beside_curly_quotes_is_still_repaired() -> None:
     assert clean_text("The mayor said: “We stay.”\nThe mayorâ€™s office in KÃ¶ln").text == (
         "The mayor said: “We stay.”\nThe mayor’s office in Köln"
     )
+
+
+# --- shortcuts agree with the slow path ------------------------------------------------------------
+
+LINE_FRAGMENTS = [
+    "Kyiv", "Odesa", " ", "  ", "\t", ".", "“", "”", "‘", "’", "–", "—", "…", "\u00a0", "¬†",
+    "KÃ¶ln", "mayorâ€™s", "Kottasov√°", "Ã©", "Ã la", "Р Р°Р·", "Sumy – ", "café", "\x01", "€", "{{", "}}",
+]  # fmt: skip
+"""Plain ASCII, plain typography (curly quotes, dashes), mojibake ftfy spots alone (Latin-1, cp1252,
+cp1251, MacRoman) and some it does not, NBSP, a control character, accented letters, braces."""
+
+
+def _lines(texts: list[str]) -> list[_Line]:
+    """Lines as `_split` makes them of the texts joined by line breaks."""
+    lines, start = [], 0
+    for text in texts:
+        lines.append(_Line(text, range(start, start + len(text)), start + len(text), not text.strip()))
+        start += len(text) + 1
+    return lines
+
+
+def _random_lines(rng: random.Random) -> list[_Line]:
+    """A few lines of fragments, some over 1,000 characters (repaired in pieces), some blank."""
+    sizes = [rng.choice((0, 1, 3, 12, 400, 700)) for _ in range(rng.randint(1, 8))]
+    return _lines(["".join(rng.choices(LINE_FRAGMENTS, k=size)) for size in sizes])
+
+
+def _repaired_the_slow_way(lines: list[_Line]) -> list[tuple[str, tuple[int, ...], int, bool]]:
+    """Every piece of every line through ftfy, every unchanged piece through every plan."""
+    pieces = [[piece.group() for piece in _PIECE.finditer(line.text)] for line in lines]
+    fixes = {piece: ftfy.fix_and_explain(piece, config=_FIXER) for line in pieces for piece in line}
+    plans = {
+        plan
+        for fix in fixes.values()
+        if (plan := tuple(step for step in fix.explanation if step[0] in ("encode", "decode", "transcode")))
+    }
+    repaired = []
+    for line, line_pieces in zip(lines, pieces):
+        fixed = [fixes[p].text if fixes[p].text != p else _apply_plans(p, plans) for p in line_pieces]
+        offsets = line.offsets if fixed == line_pieces else _realigned(line, line_pieces, fixed)
+        text = "".join(fixed).translate(str.maketrans(dict.fromkeys("\u00a0\u2007\u202f", " ")))
+        repaired.append((text, tuple(offsets), line.end, not text.strip()))
+    return repaired
+
+
+def test_plain_lines_skip_ftfy_yet_repair_as_the_slow_way_does() -> None:
+    rng = random.Random(1991)
+    for _ in range(300):
+        lines = _random_lines(rng)
+        repaired = [(line.text, tuple(line.offsets), line.end, line.blank) for line in _repair(lines)]
+        assert repaired == _repaired_the_slow_way(lines)
+
+
+def test_a_fix_found_elsewhere_still_reaches_plain_lines() -> None:
+    """Plans ftfy found on mojibake lines are tried on plain non-ASCII lines too, as on every piece before."""
+    lines = _lines(["Sumy – Lviv", "KÃ¶ln", "Ã la carte", "“We stay” – the mayor", "Р Р°Р·", "Kottasov√°¬†said"])
+    repaired = [(line.text, tuple(line.offsets), line.end, line.blank) for line in _repair(lines)]
+    assert repaired == _repaired_the_slow_way(lines)

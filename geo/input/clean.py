@@ -73,15 +73,16 @@ class CleanText:
     """The date of a ` date YYYY-MM-DD ` marker that led a line (removed from `text`)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built for every line, and a frozen one takes three times as long
 class _Line:
     """A line being cleaned: its text, each character's raw index, the raw index of the line break
-    after it (len(raw) for the last line), and whether it is blank (a paragraph break)."""
+    after it (len(raw) for the last line), and whether it is blank (a paragraph break). Blankness
+    follows the text up to the repair and is kept after it: a line emptied later leaves no break."""
 
     text: str
     offsets: Sequence[int]
     end: int
-    blank: bool = False
+    blank: bool
 
 
 def clean_text(raw: str, *, boilerplate: bool = True) -> CleanText:
@@ -102,15 +103,20 @@ def clean_text(raw: str, *, boilerplate: bool = True) -> CleanText:
 def _split(raw: str) -> list[_Line]:
     lines, start = [], 0
     for brk in _LINE_BREAK.finditer(raw):
-        lines.append(_Line(raw[start : brk.start()], range(start, brk.start()), brk.end() - 1))
+        text = raw[start : brk.start()]
+        lines.append(_Line(text, range(start, brk.start()), brk.end() - 1, not text.strip()))
         start = brk.end()
-    lines.append(_Line(raw[start:], range(start, len(raw)), len(raw)))
+    text = raw[start:]
+    lines.append(_Line(text, range(start, len(raw)), len(raw), not text.strip()))
     return lines
 
 
 def _visible(line: _Line) -> _Line:
     hidden = [match.span() for match in _INVISIBLE.finditer(line.text)]
-    return _select(line, _between(hidden, len(line.text))) if hidden else line
+    if not hidden:
+        return line
+    visible = _select(line, _between(hidden, len(line.text)))
+    return replace(visible, blank=not visible.text.strip())
 
 
 def _between(cuts: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
@@ -143,31 +149,47 @@ def _iso_date(text: str) -> dt.date | None:
 def _repair(lines: list[_Line]) -> list[_Line]:
     """Fix each line (in pieces of at most 1,000 characters) with ftfy; an encoding fix ftfy found
     on one piece is tried on the others too, since mojibake ftfy cannot spot alone (`Kottasov√°`)
-    usually shares its document with some it can."""
-    pieces = [[piece.group() for piece in _PIECE.finditer(line.text)] for line in lines]
+    usually shares its document with some it can. A line of plain typography (most of them) is
+    kept as it is unless such a fix is found and the line is not ASCII."""
+    pieces = [None if _PLAIN_TYPOGRAPHY.fullmatch(line.text) else _pieces(line.text) for line in lines]
     fixes = {
-        piece: (
-            ftfy.ExplainedText(piece, [])
-            if _PLAIN_TYPOGRAPHY.fullmatch(piece)
-            else ftfy.fix_and_explain(piece, config=_FIXER)
-        )
-        for line in pieces
-        for piece in line
+        piece: ftfy.fix_and_explain(piece, config=_FIXER)
+        for line_pieces in pieces
+        if line_pieces is not None
+        for piece in line_pieces
+        if not _PLAIN_TYPOGRAPHY.fullmatch(piece)
     }
     plans = {
         plan
         for fix in fixes.values()
         if (plan := tuple(step for step in fix.explanation if step[0] in _ENCODING_STEPS))
     }
-    repaired = []
-    for line, line_pieces in zip(lines, pieces):
-        fixed = [fixes[p].text if fixes[p].text != p else _apply_plans(p, plans) for p in line_pieces]
-        offsets = line.offsets if fixed == line_pieces else _realigned(line, line_pieces, fixed)
-        text = "".join(fixed)
-        if any(space in text for space in _NON_BREAKING_SPACES):
-            text = text.translate(_PLAIN_SPACES)
-        repaired.append(_Line(text, offsets, line.end, blank=not text.strip()))
-    return repaired
+    return [
+        line
+        if line_pieces is None and (not plans or line.text.isascii())
+        else _repaired(line, _pieces(line.text) if line_pieces is None else line_pieces, fixes, plans)
+        for line, line_pieces in zip(lines, pieces)
+    ]
+
+
+def _pieces(text: str) -> list[str]:
+    return [piece.group() for piece in _PIECE.finditer(text)]
+
+
+def _repaired(
+    line: _Line, pieces: list[str], fixes: dict[str, ftfy.ExplainedText], plans: set[tuple[tuple[str, str], ...]]
+) -> _Line:
+    """The line with its pieces fixed: by ftfy's own fix (`fixes`, none for plain typography), else
+    by the first of `plans` that changes it; non-breaking spaces become plain ones."""
+    fixed = [
+        fixes[piece].text if piece in fixes and fixes[piece].text != piece else _apply_plans(piece, plans)
+        for piece in pieces
+    ]
+    offsets = line.offsets if fixed == pieces else _realigned(line, pieces, fixed)
+    text = "".join(fixed)
+    if any(space in text for space in _NON_BREAKING_SPACES):
+        text = text.translate(_PLAIN_SPACES)
+    return _Line(text, offsets, line.end, not text.strip())
 
 
 def _realigned(line: _Line, pieces: list[str], fixed: list[str]) -> tuple[int, ...]:
