@@ -19,6 +19,7 @@ from geo.input.clean import (
     _Line,
     _realigned,
     _repair,
+    _split,
     clean_text,
 )
 from geo.offsets import OffsetMap
@@ -304,3 +305,30 @@ def test_a_fix_found_elsewhere_still_reaches_plain_lines() -> None:
     lines = _lines(["Sumy – Lviv", "KÃ¶ln", "Ã la carte", "“We stay” – the mayor", "Р Р°Р·", "Kottasov√°¬†said"])
     repaired = [(line.text, tuple(line.offsets), line.end, line.blank) for line in _repair(lines)]
     assert repaired == _repaired_the_slow_way(lines)
+
+
+def test_lines_split_where_a_line_break_pattern_splits_them() -> None:
+    """str.splitlines, walked by hand, cuts the lines (and their offsets and breaks) a regex of every
+    line boundary it knows cuts."""
+    boundary = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+    pieces = [
+        "Kyiv",
+        "a",
+        " ",
+        "\t",
+        "\u00a0",
+        "\x1f",
+        "\r",
+        "\n",
+        "\r\n",
+        "\n\r",
+        *"\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
+    ]
+    rng = random.Random(2029)
+    for _ in range(3000):
+        raw = "".join(rng.choices(pieces, k=rng.randint(0, 12)))
+        starts = [0, *(brk.end() for brk in boundary.finditer(raw))]
+        stops = [*(brk.start() for brk in boundary.finditer(raw)), len(raw)]
+        ends = [*(brk.end() - 1 for brk in boundary.finditer(raw)), len(raw)]
+        expected = [(raw[a:b], range(a, b), end, not raw[a:b].strip()) for a, b, end in zip(starts, stops, ends)]
+        assert [(line.text, line.offsets, line.end, line.blank) for line in _split(raw)] == expected, repr(raw)

@@ -37,8 +37,6 @@ all lead bytes (MacRoman), or not there at all (Latin-1, cp437). "†" and "•"
 continue a MacRoman lead byte ("“†" is mojibake)."""
 _NON_BREAKING_SPACES = "\u00a0\u2007\u202f"
 _PLAIN_SPACES = str.maketrans(dict.fromkeys(_NON_BREAKING_SPACES, " "))
-_LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-"""Every line boundary `str.splitlines` knows: a vertical tab between two words must not join them."""
 _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+")
 """Soft hyphens, zero-width spaces and joiners, direction marks and embeddings, word joiners, BOMs:
 invisible, yet "Ky\u200biv" would not be recognised as "Kyiv"."""
@@ -101,13 +99,16 @@ def clean_text(raw: str, *, boilerplate: bool = True) -> CleanText:
 
 
 def _split(raw: str) -> list[_Line]:
+    """The lines between every line boundary `str.splitlines` knows (a vertical tab between two words
+    must not join them), and an empty last line after a final break."""
     lines, start = [], 0
-    for brk in _LINE_BREAK.finditer(raw):
-        text = raw[start : brk.start()]
-        lines.append(_Line(text, range(start, brk.start()), brk.end() - 1, not text.strip()))
-        start = brk.end()
-    text = raw[start:]
-    lines.append(_Line(text, range(start, len(raw)), len(raw), not text.strip()))
+    for text in raw.splitlines():
+        stop = start + len(text)
+        after = stop + 2 if raw.startswith("\r\n", stop) else stop + 1  # past its break, if any ("\r\n" is one)
+        lines.append(_Line(text, range(start, stop), after - 1, not text.strip()))
+        start = after
+    if start <= len(raw):
+        lines.append(_Line("", range(len(raw), len(raw)), len(raw), True))
     return lines
 
 
