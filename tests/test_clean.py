@@ -16,10 +16,16 @@ from geo.input.clean import (
     _PLAIN_TYPOGRAPHY,
     CleanText,
     _apply_plans,
+    _declutter,
+    _join,
     _Line,
     _realigned,
     _repair,
     _split,
+    _strip,
+    _unmark,
+    _untemplate,
+    _visible,
     clean_text,
 )
 from geo.offsets import OffsetMap
@@ -332,3 +338,24 @@ def test_lines_split_where_a_line_break_pattern_splits_them() -> None:
         ends = [*(brk.end() - 1 for brk in boundary.finditer(raw)), len(raw)]
         expected = [(raw[a:b], range(a, b), end, not raw[a:b].strip()) for a, b, end in zip(starts, stops, ends)]
         assert [(line.text, line.offsets, line.end, line.blank) for line in _split(raw)] == expected, repr(raw)
+
+
+TEXT_FRAGMENTS = [
+    *LINE_FRAGMENTS, "\n", "\n\n", "\r\n", "\x0b", "\u2028", "\u200b", "\u00ad", "\ufeff", "{\u200b{x}}", "{\x01{x}}",
+    "{{tag}}", " date 2022-02-26 ", "Advertisement", "Share prices fell in Kyiv as troops reached the city of Odesa.",
+]  # fmt: skip
+
+
+def _cleaned_the_slow_way(raw: str, boilerplate: bool) -> CleanText:
+    """Every step on every line, whatever the whole text holds."""
+    lines = [_strip(_untemplate(line)) for line in _repair([_visible(line) for line in _split(raw)])]
+    lines, marked = _unmark(lines)
+    return _join(_declutter(lines, boilerplate), len(raw), marked)
+
+
+def test_steps_skipped_for_the_whole_text_change_nothing() -> None:
+    rng = random.Random(1024)
+    for _ in range(600):
+        raw = "".join(rng.choices(TEXT_FRAGMENTS, k=rng.choice((0, 1, 5, 30, 400))))
+        boilerplate = rng.random() < 0.7
+        assert clean_text(raw, boilerplate=boilerplate) == _cleaned_the_slow_way(raw, boilerplate), repr(raw)

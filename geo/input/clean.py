@@ -29,12 +29,15 @@ _FIXER = ftfy.TextFixerConfig(
     fix_line_breaks=False,
 )
 _ENCODING_STEPS = ("encode", "decode", "transcode")
-_PLAIN_TYPOGRAPHY = re.compile("[\x20-\x7e‘’“”–—…]*")
+_PLAIN_CHARACTERS = "\x20-\x7e‘’“”–—…"
+_PLAIN_TYPOGRAPHY = re.compile(f"[{_PLAIN_CHARACTERS}]*")
 """Printable ASCII and the curly quotes, dashes and ellipsis of most news lines: ftfy has nothing to
 fix in them (checked on random strings in the tests), so they skip it. No mojibake is made of them
 alone: in the 8-bit encodings ftfy undoes they are all UTF-8 continuation bytes (Windows-125x) or
 all lead bytes (MacRoman), or not there at all (Latin-1, cp437). "†" and "•" are left out: they
 continue a MacRoman lead byte ("“†" is mojibake)."""
+_PLAIN_TEXT = re.compile(f"[{_PLAIN_CHARACTERS}\r\n]*")
+"""A text all of whose lines are plain typography (most articles): nothing invisible, nothing to repair."""
 _NON_BREAKING_SPACES = "\u00a0\u2007\u202f"
 _PLAIN_SPACES = str.maketrans(dict.fromkeys(_NON_BREAKING_SPACES, " "))
 _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+")
@@ -91,10 +94,16 @@ def clean_text(raw: str, *, boilerplate: bool = True) -> CleanText:
     was removed leaves no break behind. A repeat is a line of at least 40 characters equal, up to
     whitespace, to an earlier one: the first is kept. A ` date YYYY-MM-DD ` marker leading a line is
     cut out; the first one's date is kept in `marked_date`. `boilerplate=False` keeps lines our
-    boilerplate patterns would drop (for text an extractor has already decluttered).
+    boilerplate patterns would drop (for text an extractor has already decluttered). A step the whole
+    text gives nothing to do (no invisible character, nothing but plain typography, no "{{") is skipped.
     """
-    lines = [_strip(_untemplate(line)) for line in _repair([_visible(line) for line in _split(raw)])]
-    lines, marked = _unmark(lines)
+    lines = _split(raw)
+    if not _PLAIN_TEXT.fullmatch(raw):
+        hidden = _INVISIBLE.search(raw)  # a line holds an invisible character only if the text does
+        lines = _repair([_visible(line) for line in lines] if hidden else lines)
+    if any("{{" in line.text for line in lines):  # after the repair: "{\x01{" becomes "{{"
+        lines = [_untemplate(line) for line in lines]
+    lines, marked = _unmark([_strip(line) for line in lines])
     return _join(_declutter(lines, boilerplate), len(raw), marked)
 
 
