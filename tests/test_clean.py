@@ -23,6 +23,7 @@ from geo.input.clean import (
     _repair,
     _split,
     _strip,
+    _tidy,
     _unmark,
     _untemplate,
     _visible,
@@ -359,3 +360,11 @@ def test_steps_skipped_for_the_whole_text_change_nothing() -> None:
         raw = "".join(rng.choices(TEXT_FRAGMENTS, k=rng.choice((0, 1, 5, 30, 400))))
         boilerplate = rng.random() < 0.7
         assert clean_text(raw, boilerplate=boilerplate) == _cleaned_the_slow_way(raw, boilerplate), repr(raw)
+
+
+def test_tidy_lines_are_not_split_yet_tidied_as_split_and_joined() -> None:
+    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    rng = random.Random(5)
+    for _ in range(5000):
+        text = "".join(rng.choices(["Kyiv", "a", "’", " ", "  ", "\u00ad", "\x01", *spaces], k=rng.randint(0, 9)))
+        assert _tidy(text) == " ".join(text.split()), repr(text)

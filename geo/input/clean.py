@@ -282,13 +282,22 @@ def _declutter(lines: list[_Line], boilerplate: bool) -> list[_Line]:
         if not line.blank:
             if not line.text or (boilerplate and _is_boilerplate(line.text)):
                 continue
-            key = " ".join(line.text.split())
-            if len(key) >= _MIN_REPEAT:
+            # tidying never lengthens a line: a short one is no repeat, whatever its key
+            if len(line.text) >= _MIN_REPEAT and len(key := _tidy(line.text)) >= _MIN_REPEAT:
                 if key in seen:
                     continue
                 seen.add(key)
         kept.append(line)
     return kept
+
+
+def _tidy(text: str) -> str:
+    """`text` with single spaces between words and none around them (`" ".join(text.split())`),
+    without splitting a line that is so already: a printable one (no whitespace but spaces) with no
+    double space and none at either end."""
+    if text.isprintable() and "  " not in text and not text.startswith(" ") and not text.endswith(" "):
+        return text
+    return " ".join(text.split())
 
 
 def _join(lines: list[_Line], length: int, marked: dt.date | None) -> CleanText:
