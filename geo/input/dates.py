@@ -45,6 +45,9 @@ _BODY_DATE = re.compile(rf"\b(?P<day_month>{_DAY_MONTH})(?:,?\s+(?P<year>{_YEAR}
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAY = re.compile(rf"\b({'|'.join(_WEEKDAYS)})\b(?!,?\s+{_DAY_MONTH})")
 
+_RECENT_TEXTS = 64
+"""Texts whose body dates are kept: an article read without a date is estimated again, against the
+stream's median date, right after it is read (see `ArticleStream`); reading them is most of `_estimate`."""
 _HEADER_LINES = 6
 _MAX_HEADER_WORDS = 4
 _LEAP_YEAR = 2000
@@ -118,7 +121,7 @@ def _estimate(text: str, reference: dt.date | None, latest: dt.date) -> dt.date 
     A date without a year takes the year that puts it closest to `reference` (else to the newest
     dated mention); with neither, it is ignored. None when no usable date is mentioned.
     """
-    mentions = [(match.group("day_month"), match.group("year")) for match in _BODY_DATE.finditer(text)]
+    mentions = _mentions(text)
     dated = [_parse(f"{day_month} {year}") for day_month, year in mentions if year]
     anchor = reference or max((d for d in dated if d and d <= latest), default=None)
     undated = [_nearest(day_month, anchor) for day_month, year in mentions if not year and anchor]
@@ -131,6 +134,12 @@ def _estimate(text: str, reference: dt.date | None, latest: dt.date) -> dt.date 
     weekday = max(weekdays, key=lambda day: (weekdays[day], -((day - newest.weekday()) % 7)))
     estimate = newest + dt.timedelta(days=(weekday - newest.weekday()) % 7)
     return estimate if estimate <= latest else newest
+
+
+@lru_cache(maxsize=_RECENT_TEXTS)
+def _mentions(text: str) -> tuple[tuple[str, str | None], ...]:
+    """Each day and month the body mentions, and the year written with it (None without one)."""
+    return tuple((match.group("day_month"), match.group("year")) for match in _BODY_DATE.finditer(text))
 
 
 def _nearest(day_month: str, anchor: dt.date) -> dt.date | None:
