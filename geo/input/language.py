@@ -42,6 +42,9 @@ _WORD = re.compile(r"[^\W\d_]+")
 _ASCII_NON_LETTERS = str.maketrans(dict.fromkeys((chr(c) for c in range(128) if not chr(c).isalpha()), " "))
 """Blanks out what `_WORD` does not match in ASCII text: its words are then the runs of letters that
 `str.split` finds, at a third of the regex's cost."""
+_NOT_ASCII_OR_TYPOGRAPHY = re.compile("[^\x00-\x7f‘’“”–—…]")
+"""Curly quotes, dashes and ellipses are the only non-ASCII characters of most English samples; none is
+part of a word, and neither is the "?" they become in ASCII."""
 
 
 @lru_cache(maxsize=1)
@@ -68,4 +71,6 @@ def _plainly_english(sample: str) -> bool:
 
 def _words(text: str) -> list[str]:
     """The runs of letters in `text`."""
+    if not text.isascii() and not _NOT_ASCII_OR_TYPOGRAPHY.search(text):
+        text = text.encode("ascii", "replace").decode("ascii")
     return text.translate(_ASCII_NON_LETTERS).split() if text.isascii() else _WORD.findall(text)
