@@ -183,6 +183,7 @@ def _repair(lines: list[_Line]) -> list[_Line]:
 
 
 def _pieces(text: str) -> list[str]:
+    """The text in pieces of at most 1,000 characters, each ending after a whitespace character where it can."""
     return [piece.group() for piece in _PIECE.finditer(text)]
 
 
