@@ -10,7 +10,26 @@ from pathlib import Path
 import ftfy
 import pytest
 
-from geo.input.clean import _FIXER, _PLAIN_TYPOGRAPHY, CleanText, clean_text
+from geo.input.clean import (
+    _FIXER,
+    _PIECE,
+    _PLAIN_TYPOGRAPHY,
+    CleanText,
+    _apply_plans,
+    _declutter,
+    _join,
+    _Line,
+    _realigned,
+    _repair,
+    _split,
+    _strip,
+    _tidy,
+    _unmark,
+    _untemplate,
+    _visible,
+    clean_text,
+)
+from geo.offsets import OffsetMap
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 RAW = {path.name[:3]: path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))}
@@ -58,7 +77,7 @@ def test_template_junk_and_share_lines_leave_seed_001() -> None:
     text = clean_text(RAW["001"]).text
     for junk in ("{{", "}}", "SHARE THIS ARTICLE", "Also read", "With inputs from", "For live updates"):
         assert junk not in text
-    assert text.endswith("to help Ukraine address the armored, airborne, and other threats it is now facing\".")
+    assert text.endswith('to help Ukraine address the armored, airborne, and other threats it is now facing".')
     assert "\n\nThe development came even as Ukraine President Volodymyr Zelenskyy" in text
 
 
@@ -155,8 +174,8 @@ def test_a_long_line_with_mojibake_is_repaired_throughout_and_maps_back_exactly(
 
 
 def test_nothing_in_nothing_out() -> None:
-    assert clean_text("") == CleanText("", (0,))
-    assert clean_text(" \n\n ") == CleanText("", (4,))
+    assert clean_text("") == CleanText("", OffsetMap.of((0,)))
+    assert clean_text(" \n\n ") == CleanText("", OffsetMap.of((4,)))
 
 
 FRAGMENTS = [
@@ -235,3 +254,117 @@ def test_mojibake_beside_curly_quotes_is_still_repaired() -> None:
     assert clean_text("The mayor said: “We stay.”\nThe mayorâ€™s office in KÃ¶ln").text == (
         "The mayor said: “We stay.”\nThe mayor’s office in Köln"
     )
+
+
+# --- shortcuts agree with the slow path ------------------------------------------------------------
+
+LINE_FRAGMENTS = [
+    "Kyiv", "Odesa", " ", "  ", "\t", ".", "“", "”", "‘", "’", "–", "—", "…", "\u00a0", "¬†",
+    "KÃ¶ln", "mayorâ€™s", "Kottasov√°", "Ã©", "Ã la", "Р Р°Р·", "Sumy – ", "café", "\x01", "€", "{{", "}}",
+]  # fmt: skip
+"""Plain ASCII, plain typography (curly quotes, dashes), mojibake ftfy spots alone (Latin-1, cp1252,
+cp1251, MacRoman) and some it does not, NBSP, a control character, accented letters, braces."""
+
+
+def _lines(texts: list[str]) -> list[_Line]:
+    """Lines as `_split` makes them of the texts joined by line breaks."""
+    lines, start = [], 0
+    for text in texts:
+        lines.append(_Line(text, range(start, start + len(text)), start + len(text), not text.strip()))
+        start += len(text) + 1
+    return lines
+
+
+def _random_lines(rng: random.Random) -> list[_Line]:
+    """A few lines of fragments, some over 1,000 characters (repaired in pieces), some blank."""
+    sizes = [rng.choice((0, 1, 3, 12, 400, 700)) for _ in range(rng.randint(1, 8))]
+    return _lines(["".join(rng.choices(LINE_FRAGMENTS, k=size)) for size in sizes])
+
+
+def _repaired_the_slow_way(lines: list[_Line]) -> list[tuple[str, tuple[int, ...], int, bool]]:
+    """Every piece of every line through ftfy, every unchanged piece through every plan."""
+    pieces = [[piece.group() for piece in _PIECE.finditer(line.text)] for line in lines]
+    fixes = {piece: ftfy.fix_and_explain(piece, config=_FIXER) for line in pieces for piece in line}
+    plans = {
+        plan
+        for fix in fixes.values()
+        if (plan := tuple(step for step in fix.explanation if step[0] in ("encode", "decode", "transcode")))
+    }
+    repaired = []
+    for line, line_pieces in zip(lines, pieces):
+        fixed = [fixes[p].text if fixes[p].text != p else _apply_plans(p, plans) for p in line_pieces]
+        offsets = line.offsets if fixed == line_pieces else _realigned(line, line_pieces, fixed)
+        text = "".join(fixed).translate(str.maketrans(dict.fromkeys("\u00a0\u2007\u202f", " ")))
+        repaired.append((text, tuple(offsets), line.end, not text.strip()))
+    return repaired
+
+
+def test_plain_lines_skip_ftfy_yet_repair_as_the_slow_way_does() -> None:
+    rng = random.Random(1991)
+    for _ in range(300):
+        lines = _random_lines(rng)
+        repaired = [(line.text, tuple(line.offsets), line.end, line.blank) for line in _repair(lines)]
+        assert repaired == _repaired_the_slow_way(lines)
+
+
+def test_a_fix_found_elsewhere_still_reaches_plain_lines() -> None:
+    """Plans ftfy found on mojibake lines are tried on plain non-ASCII lines too, as on every piece before."""
+    lines = _lines(["Sumy – Lviv", "KÃ¶ln", "Ã la carte", "“We stay” – the mayor", "Р Р°Р·", "Kottasov√°¬†said"])
+    repaired = [(line.text, tuple(line.offsets), line.end, line.blank) for line in _repair(lines)]
+    assert repaired == _repaired_the_slow_way(lines)
+
+
+def test_lines_split_where_a_line_break_pattern_splits_them() -> None:
+    """str.splitlines, walked by hand, cuts the lines (and their offsets and breaks) a regex of every
+    line boundary it knows cuts."""
+    boundary = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+    pieces = [
+        "Kyiv",
+        "a",
+        " ",
+        "\t",
+        "\u00a0",
+        "\x1f",
+        "\r",
+        "\n",
+        "\r\n",
+        "\n\r",
+        *"\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
+    ]
+    rng = random.Random(2029)
+    for _ in range(3000):
+        raw = "".join(rng.choices(pieces, k=rng.randint(0, 12)))
+        starts = [0, *(brk.end() for brk in boundary.finditer(raw))]
+        stops = [*(brk.start() for brk in boundary.finditer(raw)), len(raw)]
+        ends = [*(brk.end() - 1 for brk in boundary.finditer(raw)), len(raw)]
+        expected = [(raw[a:b], range(a, b), end, not raw[a:b].strip()) for a, b, end in zip(starts, stops, ends)]
+        assert [(line.text, line.offsets, line.end, line.blank) for line in _split(raw)] == expected, repr(raw)
+
+
+TEXT_FRAGMENTS = [
+    *LINE_FRAGMENTS, "\n", "\n\n", "\r\n", "\x0b", "\u2028", "\u200b", "\u00ad", "\ufeff", "{\u200b{x}}", "{\x01{x}}",
+    "{{tag}}", " date 2022-02-26 ", "Advertisement", "Share prices fell in Kyiv as troops reached the city of Odesa.",
+]  # fmt: skip
+
+
+def _cleaned_the_slow_way(raw: str, boilerplate: bool) -> CleanText:
+    """Every step on every line, whatever the whole text holds."""
+    lines = [_strip(_untemplate(line)) for line in _repair([_visible(line) for line in _split(raw)])]
+    lines, marked = _unmark(lines)
+    return _join(_declutter(lines, boilerplate), len(raw), marked)
+
+
+def test_steps_skipped_for_the_whole_text_change_nothing() -> None:
+    rng = random.Random(1024)
+    for _ in range(600):
+        raw = "".join(rng.choices(TEXT_FRAGMENTS, k=rng.choice((0, 1, 5, 30, 400))))
+        boilerplate = rng.random() < 0.7
+        assert clean_text(raw, boilerplate=boilerplate) == _cleaned_the_slow_way(raw, boilerplate), repr(raw)
+
+
+def test_tidy_lines_are_not_split_yet_tidied_as_split_and_joined() -> None:
+    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    rng = random.Random(5)
+    for _ in range(5000):
+        text = "".join(rng.choices(["Kyiv", "a", "’", " ", "  ", "\u00ad", "\x01", *spaces], k=rng.randint(0, 9)))
+        assert _tidy(text) == " ".join(text.split()), repr(text)

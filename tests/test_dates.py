@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from pathlib import Path
 
 import pytest
 
 from geo.input.clean import clean_text
-from geo.input.dates import article_date, line_date
+from geo.input.dates import _FULL_DATE, _full_date, article_date, line_date
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 NAMES = sorted(path.name for path in SEEDS.glob("*.txt"))
@@ -179,3 +180,14 @@ def test_stated_dates_come_after_metadata_and_before_the_header() -> None:
     assert article_date(text, "2022-03-21", latest=READ_ON, stated=["2022-03-20"]) == (dt.date(2022, 3, 21), False)
     assert article_date(text, None, latest=READ_ON, stated=[dt.date(2022, 3, 19)]) == (dt.date(2022, 3, 19), False)
     assert article_date(text, None, latest=READ_ON, stated=["2024-01-01"]) == (MARCH_17, False)  # after reading
+
+
+def test_full_dates_are_found_as_the_whole_pattern_finds_them() -> None:
+    """Looking for a year first skips lines without a date and misses none."""
+    pieces = ["March 17", "17 mar.", "Feb 30", "2022", "1999", "2100", "03/17/", "17.03.", "-03-17", "20", "٢٠٢٢", "x"]
+    pieces += [" ", ", ", "-", "/", ".", "th"]
+    rng = random.Random(31)
+    for _ in range(20_000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 9)))
+        found, expected = _full_date(text), _FULL_DATE.search(text)
+        assert (found and found.span()) == (expected and expected.span()), repr(text)

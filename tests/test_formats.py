@@ -372,6 +372,21 @@ def test_plain_english_prose_is_english_without_the_model(monkeypatch: pytest.Mo
     assert language.detect_language(prose) == "en"
 
 
+def test_words_are_the_regex_s_words() -> None:
+    import random
+
+    from geo.input.language import _WORD, _words
+
+    rng = random.Random(17)
+    ascii_ = [chr(c) for c in range(128)] + ["the", "Kyiv"] * 20
+    for others in ([], list("‘’“”–—…"), list("‘’“”–—…éß½٢ı\u00a0\u200b•")):
+        for _ in range(3000):
+            text = "".join(rng.choices(ascii_ + others * 5, k=rng.randint(0, 40)))
+            assert _words(text) == _WORD.findall(text), repr(text)
+    text = "Café, the 2nd_floor ½"
+    assert _words(text) == _WORD.findall(text) == ["Café", "the", "nd", "floor", "½"]
+
+
 def test_prose_in_another_language_with_a_few_english_words_still_asks_the_model() -> None:
     from geo.input.language import detect_language
 

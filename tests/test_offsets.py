@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import pickle
 import random
+from collections.abc import Sequence
+from itertools import chain
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,31 @@ def test_random_offsets_survive_the_round_trip() -> None:
             position += rng.choice((0, 1, 1, 1, 1, 2, 9))
             offsets.append(position)
         assert list(OffsetMap.of(offsets)) == offsets
+
+
+def _random_part(rng: random.Random, after: int) -> Sequence[int]:
+    """A range or a tuple of offsets, often going on from `after` (so runs span parts)."""
+    start = after + 1 if rng.random() < 0.5 else rng.randrange(0, 60)
+    size = rng.randrange(0, 7)
+    if rng.random() < 0.5:
+        return range(start, start + rng.choice((1, 1, 1, 2)) * size, rng.choice((1, 1, 1, 2)))
+    offsets, position = [], start
+    for _ in range(size):
+        offsets.append(position)
+        position += rng.choice((0, 1, 1, 1, 2))
+    return tuple(offsets)
+
+
+def test_joined_parts_map_exactly_like_their_offsets_one_after_another() -> None:
+    rng = random.Random(11)
+    for _ in range(500):
+        parts: list[Sequence[int]] = []
+        for _ in range(rng.randrange(0, 8)):
+            parts.append(_random_part(rng, parts[-1][-1] if parts and parts[-1] else 0))
+        offsets = tuple(chain.from_iterable(parts))
+        joined = OffsetMap.joined(parts)
+        assert joined == OffsetMap.of(offsets)  # the same runs, not only the same reading
+        assert tuple(joined) == offsets and joined[2:-1] == offsets[2:-1]
 
 
 def test_a_long_row_s_map_stays_small_in_memory_and_in_a_worker_s_pickle(tmp_path: Path) -> None:

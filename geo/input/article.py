@@ -15,7 +15,6 @@ from geo.input.clean import clean_text
 from geo.input.dates import article_date
 from geo.input.language import detect_language
 from geo.input.titles import headline
-from geo.offsets import OffsetMap
 from geo.records import CLEAN, DATE, Article, InputProblem, content_hash
 
 log = logging.getLogger(__name__)
@@ -73,7 +72,7 @@ def make_article(draft: Draft, latest: dt.date) -> Item:
         date=date,
         date_estimated=estimated,
         url=draft.url,
-        given_offsets=OffsetMap.of(cleaned.offsets) if draft.given else None,
+        given_offsets=cleaned.offsets if draft.given else None,
         content_hash=content_hash(title, None if estimated else date, cleaned.text),
         ref=draft.ref,
         outlet=outlet(draft.site, draft.url, draft.folder),

@@ -19,6 +19,7 @@ import ftfy
 from rapidfuzz.distance import Indel
 
 from geo.input.dates import DATELINE
+from geo.offsets import OffsetMap
 
 _FIXER = ftfy.TextFixerConfig(
     unescape_html=False,
@@ -28,16 +29,17 @@ _FIXER = ftfy.TextFixerConfig(
     fix_line_breaks=False,
 )
 _ENCODING_STEPS = ("encode", "decode", "transcode")
-_PLAIN_TYPOGRAPHY = re.compile("[\x20-\x7e‘’“”–—…]*")
+_PLAIN_CHARACTERS = "\x20-\x7e‘’“”–—…"
+_PLAIN_TYPOGRAPHY = re.compile(f"[{_PLAIN_CHARACTERS}]*")
 """Printable ASCII and the curly quotes, dashes and ellipsis of most news lines: ftfy has nothing to
 fix in them (checked on random strings in the tests), so they skip it. No mojibake is made of them
 alone: in the 8-bit encodings ftfy undoes they are all UTF-8 continuation bytes (Windows-125x) or
 all lead bytes (MacRoman), or not there at all (Latin-1, cp437). "†" and "•" are left out: they
 continue a MacRoman lead byte ("“†" is mojibake)."""
+_PLAIN_TEXT = re.compile(f"[{_PLAIN_CHARACTERS}\r\n]*")
+"""A text all of whose lines are plain typography (most articles): nothing invisible, nothing to repair."""
 _NON_BREAKING_SPACES = "\u00a0\u2007\u202f"
 _PLAIN_SPACES = str.maketrans(dict.fromkeys(_NON_BREAKING_SPACES, " "))
-_LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-"""Every line boundary `str.splitlines` knows: a vertical tab between two words must not join them."""
 _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+")
 """Soft hyphens, zero-width spaces and joiners, direction marks and embeddings, word joiners, BOMs:
 invisible, yet "Ky\u200biv" would not be recognised as "Kyiv"."""
@@ -63,23 +65,25 @@ _MIN_REPEAT = 40
 
 @dataclass(frozen=True, slots=True)
 class CleanText:
-    """Cleaned text; `offsets[i]` is the raw index of its character i, plus a final `len(raw)`."""
+    """Cleaned text; `offsets[i]` is the raw index of its character i, plus a final `len(raw)` (stored as
+    runs, see `geo.offsets`)."""
 
     text: str
-    offsets: tuple[int, ...]
+    offsets: OffsetMap
     marked_date: dt.date | None = None
     """The date of a ` date YYYY-MM-DD ` marker that led a line (removed from `text`)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built for every line, and a frozen one takes three times as long
 class _Line:
     """A line being cleaned: its text, each character's raw index, the raw index of the line break
-    after it (len(raw) for the last line), and whether it is blank (a paragraph break)."""
+    after it (len(raw) for the last line), and whether it is blank (a paragraph break). Blankness
+    follows the text up to the repair and is kept after it: a line emptied later leaves no break."""
 
     text: str
     offsets: Sequence[int]
     end: int
-    blank: bool = False
+    blank: bool
 
 
 def clean_text(raw: str, *, boilerplate: bool = True) -> CleanText:
@@ -90,25 +94,39 @@ def clean_text(raw: str, *, boilerplate: bool = True) -> CleanText:
     was removed leaves no break behind. A repeat is a line of at least 40 characters equal, up to
     whitespace, to an earlier one: the first is kept. A ` date YYYY-MM-DD ` marker leading a line is
     cut out; the first one's date is kept in `marked_date`. `boilerplate=False` keeps lines our
-    boilerplate patterns would drop (for text an extractor has already decluttered).
+    boilerplate patterns would drop (for text an extractor has already decluttered). A step the whole
+    text gives nothing to do (no invisible character, nothing but plain typography, no "{{") is skipped.
     """
-    lines = [_strip(_untemplate(line)) for line in _repair([_visible(line) for line in _split(raw)])]
-    lines, marked = _unmark(lines)
+    lines = _split(raw)
+    if not _PLAIN_TEXT.fullmatch(raw):
+        hidden = _INVISIBLE.search(raw)  # a line holds an invisible character only if the text does
+        lines = _repair([_visible(line) for line in lines] if hidden else lines)
+    if any("{{" in line.text for line in lines):  # after the repair: "{\x01{" becomes "{{"
+        lines = [_untemplate(line) for line in lines]
+    lines, marked = _unmark([_strip(line) for line in lines])
     return _join(_declutter(lines, boilerplate), len(raw), marked)
 
 
 def _split(raw: str) -> list[_Line]:
+    """The lines between every line boundary `str.splitlines` knows (a vertical tab between two words
+    must not join them), and an empty last line after a final break."""
     lines, start = [], 0
-    for brk in _LINE_BREAK.finditer(raw):
-        lines.append(_Line(raw[start : brk.start()], range(start, brk.start()), brk.end() - 1))
-        start = brk.end()
-    lines.append(_Line(raw[start:], range(start, len(raw)), len(raw)))
+    for text in raw.splitlines():
+        stop = start + len(text)
+        after = stop + 2 if raw.startswith("\r\n", stop) else stop + 1  # past its break, if any ("\r\n" is one)
+        lines.append(_Line(text, range(start, stop), after - 1, not text.strip()))
+        start = after
+    if start <= len(raw):
+        lines.append(_Line("", range(len(raw), len(raw)), len(raw), True))
     return lines
 
 
 def _visible(line: _Line) -> _Line:
     hidden = [match.span() for match in _INVISIBLE.finditer(line.text)]
-    return _select(line, _between(hidden, len(line.text))) if hidden else line
+    if not hidden:
+        return line
+    visible = _select(line, _between(hidden, len(line.text)))
+    return replace(visible, blank=not visible.text.strip())
 
 
 def _between(cuts: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
@@ -141,31 +159,48 @@ def _iso_date(text: str) -> dt.date | None:
 def _repair(lines: list[_Line]) -> list[_Line]:
     """Fix each line (in pieces of at most 1,000 characters) with ftfy; an encoding fix ftfy found
     on one piece is tried on the others too, since mojibake ftfy cannot spot alone (`Kottasov√°`)
-    usually shares its document with some it can."""
-    pieces = [[piece.group() for piece in _PIECE.finditer(line.text)] for line in lines]
+    usually shares its document with some it can. A line of plain typography (most of them) is
+    kept as it is unless such a fix is found and the line is not ASCII."""
+    pieces = [None if _PLAIN_TYPOGRAPHY.fullmatch(line.text) else _pieces(line.text) for line in lines]
     fixes = {
-        piece: (
-            ftfy.ExplainedText(piece, [])
-            if _PLAIN_TYPOGRAPHY.fullmatch(piece)
-            else ftfy.fix_and_explain(piece, config=_FIXER)
-        )
-        for line in pieces
-        for piece in line
+        piece: ftfy.fix_and_explain(piece, config=_FIXER)
+        for line_pieces in pieces
+        if line_pieces is not None
+        for piece in line_pieces
+        if not _PLAIN_TYPOGRAPHY.fullmatch(piece)
     }
     plans = {
         plan
         for fix in fixes.values()
         if (plan := tuple(step for step in fix.explanation if step[0] in _ENCODING_STEPS))
     }
-    repaired = []
-    for line, line_pieces in zip(lines, pieces):
-        fixed = [fixes[p].text if fixes[p].text != p else _apply_plans(p, plans) for p in line_pieces]
-        offsets = line.offsets if fixed == line_pieces else _realigned(line, line_pieces, fixed)
-        text = "".join(fixed)
-        if any(space in text for space in _NON_BREAKING_SPACES):
-            text = text.translate(_PLAIN_SPACES)
-        repaired.append(_Line(text, offsets, line.end, blank=not text.strip()))
-    return repaired
+    return [
+        line
+        if line_pieces is None and (not plans or line.text.isascii())
+        else _repaired(line, _pieces(line.text) if line_pieces is None else line_pieces, fixes, plans)
+        for line, line_pieces in zip(lines, pieces)
+    ]
+
+
+def _pieces(text: str) -> list[str]:
+    """The text in pieces of at most 1,000 characters, each ending after a whitespace character where it can."""
+    return [piece.group() for piece in _PIECE.finditer(text)]
+
+
+def _repaired(
+    line: _Line, pieces: list[str], fixes: dict[str, ftfy.ExplainedText], plans: set[tuple[tuple[str, str], ...]]
+) -> _Line:
+    """The line with its pieces fixed: by ftfy's own fix (`fixes`, none for plain typography), else
+    by the first of `plans` that changes it; non-breaking spaces become plain ones."""
+    fixed = [
+        fixes[piece].text if piece in fixes and fixes[piece].text != piece else _apply_plans(piece, plans)
+        for piece in pieces
+    ]
+    offsets = line.offsets if fixed == pieces else _realigned(line, pieces, fixed)
+    text = "".join(fixed)
+    if any(space in text for space in _NON_BREAKING_SPACES):
+        text = text.translate(_PLAIN_SPACES)
+    return _Line(text, offsets, line.end, not text.strip())
 
 
 def _realigned(line: _Line, pieces: list[str], fixed: list[str]) -> tuple[int, ...]:
@@ -216,6 +251,10 @@ def _spread(offsets: Sequence[int], start: int, stop: int, count: int) -> list[i
 
 
 def _select(line: _Line, spans: list[tuple[int, int]]) -> _Line:
+    """The line cut down to `spans`; one span keeps its offsets a `range` if they were one (a cheap run)."""
+    if len(spans) == 1:
+        ((start, stop),) = spans
+        return replace(line, text=line.text[start:stop], offsets=line.offsets[start:stop])
     text = "".join(line.text[start:stop] for start, stop in spans)
     offsets = tuple(chain.from_iterable(line.offsets[start:stop] for start, stop in spans))
     return replace(line, text=text, offsets=offsets)
@@ -244,8 +283,8 @@ def _declutter(lines: list[_Line], boilerplate: bool) -> list[_Line]:
         if not line.blank:
             if not line.text or (boilerplate and _is_boilerplate(line.text)):
                 continue
-            key = " ".join(line.text.split())
-            if len(key) >= _MIN_REPEAT:
+            # tidying never lengthens a line: a short one is no repeat, whatever its key
+            if len(line.text) >= _MIN_REPEAT and len(key := _tidy(line.text)) >= _MIN_REPEAT:
                 if key in seen:
                     continue
                 seen.add(key)
@@ -253,10 +292,19 @@ def _declutter(lines: list[_Line], boilerplate: bool) -> list[_Line]:
     return kept
 
 
+def _tidy(text: str) -> str:
+    """`text` with single spaces between words and none around them (`" ".join(text.split())`),
+    without splitting a line that is so already: a printable one (no whitespace but spaces) with no
+    double space and none at either end."""
+    if text.isprintable() and "  " not in text and not text.startswith(" ") and not text.endswith(" "):
+        return text
+    return " ".join(text.split())
+
+
 def _join(lines: list[_Line], length: int, marked: dt.date | None) -> CleanText:
     """Join kept lines with their own line breaks; a blank line between two becomes one blank line."""
     parts: list[str] = []
-    offsets: list[int] = []
+    offsets: list[Sequence[int]] = []
     previous: _Line | None = None
     gap: _Line | None = None
     for line in lines:
@@ -265,12 +313,12 @@ def _join(lines: list[_Line], length: int, marked: dt.date | None) -> CleanText:
             continue
         if previous is not None:
             parts.append("\n")
-            offsets.append(previous.end)
+            offsets.append(range(previous.end, previous.end + 1))
             if gap is not None:
                 parts.append("\n")
-                offsets.append(gap.end)
+                offsets.append(range(gap.end, gap.end + 1))
         parts.append(line.text)
-        offsets.extend(line.offsets)
+        offsets.append(line.offsets)
         previous, gap = line, None
-    offsets.append(length)
-    return CleanText("".join(parts), tuple(offsets), marked)
+    offsets.append(range(length, length + 1))
+    return CleanText("".join(parts), OffsetMap.joined(offsets), marked)

@@ -33,6 +33,8 @@ _FULL_DATE = re.compile(
     rf"\b(?:{_DAY_MONTH},?\s+{_YEAR}|{_YEAR}-[01]?\d-[0-3]?\d|[01]?\d/[0-3]?\d/{_YEAR}|{_DOTTED.pattern})(?!\d)",
     re.IGNORECASE,
 )
+_YEAR_ANYWHERE = re.compile(_YEAR)
+"""Every full date has a year: a text without one skips `_FULL_DATE`, whose search costs ten times as much."""
 _CITY_DATELINE = re.compile(
     rf"[A-Z][A-Z'’.\- ]*[A-Z](?:,\s+[A-Z][\w'’.\- ]*?)*,\s+(?P<date>{_DAY_MONTH},?\s+{_YEAR})"
     r"\s*(?:\([^()]{1,40}\)\s*)?(?:—|–|--|-)"
@@ -43,6 +45,9 @@ _BODY_DATE = re.compile(rf"\b(?P<day_month>{_DAY_MONTH})(?:,?\s+(?P<year>{_YEAR}
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAY = re.compile(rf"\b({'|'.join(_WEEKDAYS)})\b(?!,?\s+{_DAY_MONTH})")
 
+_RECENT_TEXTS = 64
+"""Texts whose body dates are kept: an article read without a date is estimated again, against the
+stream's median date, right after it is read (see `ArticleStream`); reading them is most of `_estimate`."""
 _HEADER_LINES = 6
 _MAX_HEADER_WORDS = 4
 _LEAP_YEAR = 2000
@@ -81,8 +86,13 @@ def _metadata_date(value: str) -> dt.date | None:
     try:
         return dt.datetime.fromisoformat(value.strip()).date()
     except ValueError:
-        found = _FULL_DATE.search(value)
+        found = _full_date(value)
         return _parse(found.group()) if found else None
+
+
+def _full_date(text: str) -> re.Match[str] | None:
+    """The first full date in `text` (`_FULL_DATE`)."""
+    return _FULL_DATE.search(text) if _YEAR_ANYWHERE.search(text) else None
 
 
 def line_date(line: str) -> dt.date | None:
@@ -96,7 +106,7 @@ def line_date(line: str) -> dt.date | None:
         return _parse(dateline.group(1))
     if dateline := _CITY_DATELINE.match(line):
         return _parse(dateline.group("date"))
-    found = _FULL_DATE.search(line)
+    found = _full_date(line)
     if found is None:
         return None
     rest = line[: found.start()] + line[found.end() :]
@@ -111,7 +121,7 @@ def _estimate(text: str, reference: dt.date | None, latest: dt.date) -> dt.date 
     A date without a year takes the year that puts it closest to `reference` (else to the newest
     dated mention); with neither, it is ignored. None when no usable date is mentioned.
     """
-    mentions = [(match.group("day_month"), match.group("year")) for match in _BODY_DATE.finditer(text)]
+    mentions = _mentions(text)
     dated = [_parse(f"{day_month} {year}") for day_month, year in mentions if year]
     anchor = reference or max((d for d in dated if d and d <= latest), default=None)
     undated = [_nearest(day_month, anchor) for day_month, year in mentions if not year and anchor]
@@ -124,6 +134,12 @@ def _estimate(text: str, reference: dt.date | None, latest: dt.date) -> dt.date 
     weekday = max(weekdays, key=lambda day: (weekdays[day], -((day - newest.weekday()) % 7)))
     estimate = newest + dt.timedelta(days=(weekday - newest.weekday()) % 7)
     return estimate if estimate <= latest else newest
+
+
+@lru_cache(maxsize=_RECENT_TEXTS)
+def _mentions(text: str) -> tuple[tuple[str, str | None], ...]:
+    """Each day and month the body mentions, and the year written with it (None without one)."""
+    return tuple((match.group("day_month"), match.group("year")) for match in _BODY_DATE.finditer(text))
 
 
 def _nearest(day_month: str, anchor: dt.date) -> dt.date | None:
