@@ -243,3 +243,13 @@ def test_a_name_with_an_organisation_word_token_is_never_passed_over(geoparser):
     ]
     assert not passed_over
     assert not may_hold_org_word("Odesa") and not may_hold_org_word("Boardwalk Empire")
+
+
+def test_which_words_a_doc_also_writes_in_lower_case(tokenizer):
+    from geo.parsing.support import _written_lower
+
+    text = "Reading voted. The mayor was reading in Spreading Oaks, near Kyiv."
+    doc = tokenizer(text)
+    assert _written_lower(doc, text, {"reading", "oaks", "kyiv", "mayor", "lviv"}) == {"reading", "mayor"}
+    text = "Reading voted. Spreading oaks-lined streets."
+    assert _written_lower(tokenizer(text), text, {"reading", "oaks"}) == {"oaks"}

@@ -135,17 +135,27 @@ def _doubtful(doc: Doc, text: str, found: list[Toponym], gazetteer: Gazetteer) -
     if not any(words):
         return [False] * len(found)
     vocab = doc.vocab
-    flags = doc.to_array([ORTH, IS_LOWER, IS_ALPHA])
-    lower_ids = set(flags[(flags[:, 1] == 1) & (flags[:, 2] == 1), 0].tolist())
+    written_lower = _written_lower(doc, text, {word.lower() for word in words if word and not word.isupper()})
     return [
         word is not None
         and (
             usually_not_a_name(vocab, word)
-            or (not word.isupper() and vocab.strings[word.lower()] in lower_ids)
+            or (not word.isupper() and word.lower() in written_lower)
             or (on_title_case_line(text, toponym.start, vocab) and zipf_frequency(word, WORD_LIST) >= MAX_ZIPF)
         )
         for toponym, word in zip(found, words)
     ]
+
+
+def _written_lower(doc: Doc, text: str, words: set[str]) -> set[str]:
+    """Those of some lower-case words that are a word of the doc as written, in lower case. A word
+    that is nowhere in the text (most place names are not) is looked for no further."""
+    inside = {word for word in words if word in text}
+    if not inside:
+        return inside
+    flags = doc.to_array([ORTH, IS_LOWER, IS_ALPHA])
+    lower_ids = set(flags[(flags[:, 1] == 1) & (flags[:, 2] == 1), 0].tolist())
+    return {word for word in inside if doc.vocab.strings[word] in lower_ids}
 
 
 def _abbreviation(toponym: Toponym, gazetteer: Gazetteer) -> bool:
