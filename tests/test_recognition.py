@@ -253,3 +253,12 @@ def test_which_words_a_doc_also_writes_in_lower_case(tokenizer):
     assert _written_lower(doc, text, {"reading", "oaks", "kyiv", "mayor", "lviv"}) == {"reading", "mayor"}
     text = "Reading voted. Spreading oaks-lined streets."
     assert _written_lower(tokenizer(text), text, {"reading", "oaks"}) == {"oaks"}
+
+
+def test_numeric_entities_are_told_by_their_label_ids(geoparser):
+    from geo.parsing.recognize import NUMERIC_LABEL_IDS, NUMERIC_LABELS
+
+    doc = geoparser.nlp("Last Friday, 300 soldiers marched 40 miles from Kharkiv to Izium.")
+    numeric = [ent.label in NUMERIC_LABEL_IDS for ent in doc.ents]
+    assert numeric == [ent.label_ in NUMERIC_LABELS for ent in doc.ents]
+    assert any(numeric) and not all(numeric)

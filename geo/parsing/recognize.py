@@ -37,6 +37,7 @@ from itertools import accumulate
 import numpy as np
 from rapidfuzz import fuzz, process
 from spacy.attrs import ENT_IOB, IS_TITLE, LENGTH, LOWER
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
 from gazetteer import (
@@ -77,6 +78,8 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 OTHER_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 """Entities that are never a place nor a demonym ("last Friday", "300 miles")."""
+NUMERIC_LABEL_IDS = frozenset(hash_string(label) for label in NUMERIC_LABELS)
+"""spaCy's hashes of the numeric labels, as ``Span.label`` holds them (``label_`` is a look-up)."""
 BYLINE_SOURCES = NEWS_AGENCIES | {"CNN"}
 """Who a dateline credits in brackets ("SALINA, Kan. (AP) --"): the agencies, and broadcasters that write them too."""
 MIN_OTHER_PRIOR = {"PERSON": 7.2, "PRODUCT": math.inf}
@@ -144,7 +147,7 @@ def _entities(doc: Doc, text: str) -> list[Span]:
     into the paragraph below it (a single line break may just wrap a line). ``text`` is the doc's."""
     entities = []
     for ent in doc.ents:
-        if ent.label_ in NUMERIC_LABELS or not is_lookup_name(name := _text(text, ent)):
+        if ent.label in NUMERIC_LABEL_IDS or not is_lookup_name(name := _text(text, ent)):
             continue
         start = ent.start
         if "\n" in name:
