@@ -37,7 +37,7 @@ from itertools import accumulate
 import numpy as np
 from rapidfuzz import fuzz, process
 from spacy.attrs import ENT_IOB, IS_TITLE, LENGTH, LOWER
-from spacy.strings import hash_string
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from gazetteer import (
@@ -78,8 +78,8 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 OTHER_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 """Entities that are never a place nor a demonym ("last Friday", "300 miles")."""
-NUMERIC_LABEL_IDS = frozenset(hash_string(label) for label in NUMERIC_LABELS)
-"""spaCy's hashes of the numeric labels, as ``Span.label`` holds them (``label_`` is a look-up)."""
+NUMERIC_LABEL_IDS = frozenset(get_string_id(label) for label in NUMERIC_LABELS)
+"""The numeric labels as ``Span.label`` holds them (their symbol ids: ``label_`` is a look-up per entity)."""
 BYLINE_SOURCES = NEWS_AGENCIES | {"CNN"}
 """Who a dateline credits in brackets ("SALINA, Kan. (AP) --"): the agencies, and broadcasters that write them too."""
 MIN_OTHER_PRIOR = {"PERSON": 7.2, "PRODUCT": math.inf}

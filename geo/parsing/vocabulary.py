@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar
 
-from spacy.strings import hash_string
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from gazetteer.normalize import AREA_WORDS
@@ -79,7 +79,7 @@ PLURAL_AREAS = {
     "provinces": "province", "states": "state", "districts": "district",
 }  # fmt: skip
 """Plural area words after a list of names, and the singular each name takes ("Baker counties")."""
-PLURAL_AREA_IDS = frozenset(hash_string(word) for word in PLURAL_AREAS)
+PLURAL_AREA_IDS = frozenset(get_string_id(word) for word in PLURAL_AREAS)
 """spaCy's hashes of the plural area words, to find them in a doc's LOWER array."""
 LIST_JOINERS = frozenset({",", "and", "or", "&"})
 """Tokens between the names of a list."""
@@ -126,7 +126,7 @@ MAKERS = frozenset(
 Tucson", "Dodge Durango", "Samsung Galaxy", "Microsoft Surface"), and a maker named with a model or a
 model year ("a 2004 Toyota Camry") is the make, not the place, throughout that article ("the Toyota
 hit a tree"). Toyota, Honda, Lincoln, Plymouth, Pontiac and Nokia are also places."""
-MAKER_IDS = frozenset(hash_string(word) for word in MAKERS)
+MAKER_IDS = frozenset(get_string_id(word) for word in MAKERS)
 """spaCy's hashes of the makers' names, to find them in a doc's ORTH array."""
 
 EAST_ASIAN_FAMILY_NAMES = frozenset(
