@@ -131,6 +131,8 @@ _DISTANCE_RE = re.compile(
 )
 OWN_NAME = EXACT_NAME | {Match.DEMONYM}
 """How a name reaches a place that has it as its own: a demonym names its country."""
+LISTED_ONLY_MATCHES = (Match.ALTERNATE, Match.AREA)
+"""How a name reaches a place that has it only among its alternate names or area forms (``listed_only``)."""
 _KINDS = {
     "country": lambda kind, subkind: kind == "country",
     "continent": lambda kind, subkind: kind == "continent",
@@ -228,12 +230,7 @@ def build_slate(text: str, names: list[Name], gazetteer: Gazetteer, focus: froze
     placed = _placed_by_text(text, names, rows)
     own = np.array(
         [
-            (
-                *_own_row(c.place, c.match, c.similarity),
-                float(c.match in (Match.ALTERNATE, Match.AREA) and i in own_name),
-                placed[row],
-                float(c.place.country_code in focus),
-            )
+            _own_row(c, c.match in LISTED_ONLY_MATCHES and i in own_name, placed[row], focus)
             for row, (i, c) in enumerate(rows)
         ],
         dtype=float,
@@ -320,18 +317,25 @@ def _receives(names: list[Name], rows: list[tuple[int, Candidate]]) -> np.ndarra
 
 
 @lru_cache(maxsize=None)
-def _kind_row(kind: str, subkind: str) -> tuple[float, ...]:
-    """The kind features of a place of this kind and subkind (a few dozen pairs, so all are kept)."""
-    return tuple(float(is_kind(kind, subkind)) for is_kind in _KINDS.values())
+def _kind_and_match_row(kind: str, subkind: str, match: Match) -> tuple[float, ...]:
+    """The kind and match features of a candidate of this kind, subkind and match (a few hundred
+    triples, so all are kept)."""
+    return (*(float(is_kind(kind, subkind)) for is_kind in _KINDS.values()), *_MATCH_ROWS[match])
 
 
-def _own_row(place: Place, match: Match, similarity: float) -> tuple[float, ...]:
-    """A candidate's features of its own but the name-relative ones."""
+def _own_row(
+    candidate: Candidate, listed_only: bool, placed_by_text: float, focus: frozenset[str]
+) -> tuple[float, ...]:
+    """A candidate's ``CANDIDATE_FEATURES`` and focus feature (``listed_only`` and ``placed_by_text``
+    depend on the other candidates and names, so the caller gives them)."""
+    place = candidate.place
     return (
         math.log10(place.population + 1),
-        *_kind_row(place.kind, place.subkind),
-        *_MATCH_ROWS[match],
-        (100.0 - similarity) / 10.0,
+        *_kind_and_match_row(place.kind, place.subkind, candidate.match),
+        (100.0 - candidate.similarity) / 10.0,
+        float(listed_only),
+        placed_by_text,
+        float(place.country_code in focus),
     )
 
 
