@@ -105,6 +105,8 @@ government); prominent are reviewed features and regions, admin1 areas, and citi
 this many people (known by name the world over)."""
 KERNELS_KM = (25.0, 100.0, 400.0)
 """Distances at which the nearness features fall to 1/e: a town's neighbours, its region, its part of a country."""
+_KERNELS_KM = np.array(KERNELS_KM)[:, None, None]
+"""``KERNELS_KM`` shaped to divide a rows x rows grid of distances into one grid per kernel."""
 PLAUSIBILITY_POWER = 0.5
 """Another name's candidate counts with its share of that name's scores to this power (a softened share)."""
 BROAD_KINDS = frozenset({"country", "continent"})
@@ -370,8 +372,10 @@ def _relations(places: list[Place], owners: list[int], km: np.ndarray, gazetteer
     by_other[:, 2, :] = member_of.T
     by_other[:, 3, :] = in_area[0] | in_area[1] | member_of
     by_other[:, 4, :] = same_area[0] & both_points
-    near = by_other[:, len(CONTEXT_FEATURES) - len(KERNELS_KM) :, :].transpose(1, 2, 0)
-    np.multiply(np.exp(-km / np.array(KERNELS_KM)[:, None, None]), both_points, out=near)
+    # Weighed in float64 and cast once: a float32 output would make numpy cast through buffers.
+    near = np.exp(-km / _KERNELS_KM)
+    near *= both_points
+    by_other[:, len(CONTEXT_FEATURES) - len(KERNELS_KM) :, :] = near.transpose(2, 0, 1)
     return by_other
 
 
