@@ -211,8 +211,9 @@ def _place_share(slate: Slate, scores: np.ndarray, rows: slice, chosen: int, abs
     if abstain is None and rows.stop - rows.start == 1:
         return 1.0
     values = scores[rows]
-    top = values.max() if abstain is None else max(values.max(), abstain)
+    # The ufuncs' own reductions: the same sums and maxima as the array methods, without their Python wrappers.
+    top = np.maximum.reduce(values) if abstain is None else max(np.maximum.reduce(values), abstain)
     weights = np.exp(values - top)
     same = slate.km[chosen, rows] <= SAME_PLACE_KM
     no_place = 0.0 if abstain is None else np.exp(abstain - top)
-    return float(weights[same].sum() / (weights.sum() + no_place))
+    return float(np.add.reduce(weights[same]) / (np.add.reduce(weights) + no_place))
