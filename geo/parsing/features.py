@@ -306,7 +306,8 @@ def _receives(names: list[Name], rows: list[tuple[int, Candidate]]) -> np.ndarra
     rank = [prominence(c.place) for _, c in rows]
     most = [0] * len(names)
     for (i, _), row_rank in zip(rows, rank):
-        most[i] = max(most[i], row_rank)
+        if row_rank > most[i]:  # not max(): a call per row costs more than the comparison
+            most[i] = row_rank
     takes = [
         _TAKES_NONE
         if c.match == Match.AREA and not split_area_suffix(names[i].key)[1]
