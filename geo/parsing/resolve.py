@@ -151,8 +151,11 @@ def article_names(toponyms: list[Toponym], gazetteer: Gazetteer) -> list[Name]:
         names[key].toponyms.append(toponym)
     spelled_right = {c.place.id for name in names.values() for c in name.candidates if c.match not in APPROXIMATE}
     for name in names.values():
-        echoes = [c for c in name.candidates if c.match in APPROXIMATE and c.place.id in spelled_right]
-        if echoes and all(c.match in APPROXIMATE for c in name.candidates):
+        approximate = [c for c in name.candidates if c.match in APPROXIMATE]
+        if not approximate:
+            continue  # spelled right: every candidate is admissible
+        echoes = [c for c in approximate if c.place.id in spelled_right]
+        if echoes and len(approximate) == len(name.candidates):
             name.candidates, name.echo = echoes, True
         else:
             name.candidates = [c for c in name.candidates if _admissible(c, spelled_right)]
