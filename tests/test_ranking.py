@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -10,13 +11,15 @@ import pytest
 from gazetteer import Candidate, Match, Place
 from geo.errors import RankerInvalid
 from geo.evaluation.reliability import expected_calibration_error, reliability_table
-from geo.parsing.calibration import CALIBRATION_FEATURES, Calibration
+from geo.parsing.calibration import CALIBRATION_FEATURES, LOGIT_BOUND, Calibration, _logit
 from geo.parsing.features import (
+    CANDIDATE_FEATURES,
     CONTEXT_FEATURES,
     FEATURES,
     WEAK_CONTEXT,
     Name,
     _codes,
+    _own_row,
     _padded_rows,
     _runs,
     best_row,
@@ -46,6 +49,23 @@ def test_prominence_ranks_capitals_and_countries_above_states_and_world_cities()
     assert prominence(_place("Texas", kind="region", subkind="admin1")) == 1
     assert prominence(_place("Lagos", population=9_000_000)) == 1
     assert prominence(_place("Malyn", population=25_000)) == 0
+
+
+def test_own_row_gives_each_candidate_feature_and_the_focus_feature():
+    area = _place("Lower Brenford", kind="region", subkind="admin1", population=999, country_code="ZZ")
+    row = _own_row(Candidate(area, Match.ALIAS, "Brenford", 80.0, 1.0), True, 1.0, frozenset({"ZZ"}))
+    expected = {"log_population": 3.0, "admin1": 1.0, "alias": 1.0, "spelling_distance": 2.0, "listed_only": 1.0}
+    expected |= {"placed_by_text": 1.0}
+    assert row == (*(expected.get(feature, 0.0) for feature in CANDIDATE_FEATURES), 1.0)
+    town = _own_row(Candidate(_place("Brenford"), Match.NAME, "Brenford", 100.0, 1.0), False, 0.0, frozenset())
+    assert town[1:] == (0.0,) * len(CANDIDATE_FEATURES) and town[0] == pytest.approx(3.0004, abs=1e-4)
+
+
+def test_logit_of_a_probability_is_bounded_and_finite_at_zero_and_one():
+    assert _logit(0.5) == 0.0 and _logit(0.9) == pytest.approx(math.log(9.0))
+    assert _logit(0.1) == pytest.approx(-math.log(9.0))
+    assert _logit(0.0) == _logit(-0.5) == _logit(0.001) == -LOGIT_BOUND
+    assert _logit(1.0) == _logit(1.5) == _logit(0.999) == LOGIT_BOUND
 
 
 def test_softmax_by_group_normalises_each_group():

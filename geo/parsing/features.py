@@ -105,6 +105,8 @@ government); prominent are reviewed features and regions, admin1 areas, and citi
 this many people (known by name the world over)."""
 KERNELS_KM = (25.0, 100.0, 400.0)
 """Distances at which the nearness features fall to 1/e: a town's neighbours, its region, its part of a country."""
+_KERNELS_KM = np.array(KERNELS_KM)[:, None, None]
+"""``KERNELS_KM`` shaped to divide a rows x rows grid of distances into one grid per kernel."""
 PLAUSIBILITY_POWER = 0.5
 """Another name's candidate counts with its share of that name's scores to this power (a softened share)."""
 BROAD_KINDS = frozenset({"country", "continent"})
@@ -131,6 +133,8 @@ _DISTANCE_RE = re.compile(
 )
 OWN_NAME = EXACT_NAME | {Match.DEMONYM}
 """How a name reaches a place that has it as its own: a demonym names its country."""
+LISTED_ONLY_MATCHES = (Match.ALTERNATE, Match.AREA)
+"""How a name reaches a place that has it only among its alternate names or area forms (``listed_only``)."""
 _KINDS = {
     "country": lambda kind, subkind: kind == "country",
     "continent": lambda kind, subkind: kind == "continent",
@@ -228,12 +232,7 @@ def build_slate(text: str, names: list[Name], gazetteer: Gazetteer, focus: froze
     placed = _placed_by_text(text, names, rows)
     own = np.array(
         [
-            (
-                *_own_row(c.place, c.match, c.similarity),
-                float(c.match in (Match.ALTERNATE, Match.AREA) and i in own_name),
-                placed[row],
-                float(c.place.country_code in focus),
-            )
+            _own_row(c, c.match in LISTED_ONLY_MATCHES and i in own_name, placed[row], focus)
             for row, (i, c) in enumerate(rows)
         ],
         dtype=float,
@@ -307,7 +306,8 @@ def _receives(names: list[Name], rows: list[tuple[int, Candidate]]) -> np.ndarra
     rank = [prominence(c.place) for _, c in rows]
     most = [0] * len(names)
     for (i, _), row_rank in zip(rows, rank):
-        most[i] = max(most[i], row_rank)
+        if row_rank > most[i]:  # not max(): a call per row costs more than the comparison
+            most[i] = row_rank
     takes = [
         _TAKES_NONE
         if c.match == Match.AREA and not split_area_suffix(names[i].key)[1]
@@ -320,18 +320,25 @@ def _receives(names: list[Name], rows: list[tuple[int, Candidate]]) -> np.ndarra
 
 
 @lru_cache(maxsize=None)
-def _kind_row(kind: str, subkind: str) -> tuple[float, ...]:
-    """The kind features of a place of this kind and subkind (a few dozen pairs, so all are kept)."""
-    return tuple(float(is_kind(kind, subkind)) for is_kind in _KINDS.values())
+def _kind_and_match_row(kind: str, subkind: str, match: Match) -> tuple[float, ...]:
+    """The kind and match features of a candidate of this kind, subkind and match (a few hundred
+    triples, so all are kept)."""
+    return (*(float(is_kind(kind, subkind)) for is_kind in _KINDS.values()), *_MATCH_ROWS[match])
 
 
-def _own_row(place: Place, match: Match, similarity: float) -> tuple[float, ...]:
-    """A candidate's features of its own but the name-relative ones."""
+def _own_row(
+    candidate: Candidate, listed_only: bool, placed_by_text: float, focus: frozenset[str]
+) -> tuple[float, ...]:
+    """A candidate's ``CANDIDATE_FEATURES`` and focus feature (``listed_only`` and ``placed_by_text``
+    depend on the other candidates and names, so the caller gives them)."""
+    place = candidate.place
     return (
         math.log10(place.population + 1),
-        *_kind_row(place.kind, place.subkind),
-        *_MATCH_ROWS[match],
-        (100.0 - similarity) / 10.0,
+        *_kind_and_match_row(place.kind, place.subkind, candidate.match),
+        (100.0 - candidate.similarity) / 10.0,
+        float(listed_only),
+        placed_by_text,
+        float(place.country_code in focus),
     )
 
 
@@ -366,8 +373,10 @@ def _relations(places: list[Place], owners: list[int], km: np.ndarray, gazetteer
     by_other[:, 2, :] = member_of.T
     by_other[:, 3, :] = in_area[0] | in_area[1] | member_of
     by_other[:, 4, :] = same_area[0] & both_points
-    near = by_other[:, len(CONTEXT_FEATURES) - len(KERNELS_KM) :, :].transpose(1, 2, 0)
-    np.multiply(np.exp(-km / np.array(KERNELS_KM)[:, None, None]), both_points, out=near)
+    # Weighed in float64 and cast once: a float32 output would make numpy cast through buffers.
+    near = np.exp(-km / _KERNELS_KM)
+    near *= both_points
+    by_other[:, len(CONTEXT_FEATURES) - len(KERNELS_KM) :, :] = near.transpose(2, 0, 1)
     return by_other
 
 

@@ -39,8 +39,10 @@ FORMAT = 1
 """Version of the file's layout."""
 ROUNDS = 2
 """Times the context features are recomputed from the previous scores."""
-OWN_COLUMNS = [FEATURES.index(name) for name in (*CANDIDATE_FEATURES, FOCUS_FEATURE)]
-CONTEXT_COLUMNS = [FEATURES.index(name) for name in CONTEXT_FEATURES]
+OWN_COLUMNS = np.array([FEATURES.index(name) for name in (*CANDIDATE_FEATURES, FOCUS_FEATURE)])
+CONTEXT_COLUMNS = np.array([FEATURES.index(name) for name in CONTEXT_FEATURES])
+"""Where ``Slate.own`` and the context features lie among ``FEATURES`` (arrays: numpy indexes with them
+faster than with lists)."""
 
 
 def settle(slate: Slate, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

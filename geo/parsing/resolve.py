@@ -151,8 +151,11 @@ def article_names(toponyms: list[Toponym], gazetteer: Gazetteer) -> list[Name]:
         names[key].toponyms.append(toponym)
     spelled_right = {c.place.id for name in names.values() for c in name.candidates if c.match not in APPROXIMATE}
     for name in names.values():
-        echoes = [c for c in name.candidates if c.match in APPROXIMATE and c.place.id in spelled_right]
-        if echoes and all(c.match in APPROXIMATE for c in name.candidates):
+        approximate = [c for c in name.candidates if c.match in APPROXIMATE]
+        if not approximate:
+            continue  # spelled right: every candidate is admissible
+        echoes = [c for c in approximate if c.place.id in spelled_right]
+        if echoes and len(approximate) == len(name.candidates):
             name.candidates, name.echo = echoes, True
         else:
             name.candidates = [c for c in name.candidates if _admissible(c, spelled_right)]
@@ -211,8 +214,9 @@ def _place_share(slate: Slate, scores: np.ndarray, rows: slice, chosen: int, abs
     if abstain is None and rows.stop - rows.start == 1:
         return 1.0
     values = scores[rows]
-    top = values.max() if abstain is None else max(values.max(), abstain)
+    # The ufuncs' own reductions: the same sums and maxima as the array methods, without their Python wrappers.
+    top = np.maximum.reduce(values) if abstain is None else max(np.maximum.reduce(values), abstain)
     weights = np.exp(values - top)
     same = slate.km[chosen, rows] <= SAME_PLACE_KM
     no_place = 0.0 if abstain is None else np.exp(abstain - top)
-    return float(weights[same].sum() / (weights.sum() + no_place))
+    return float(np.add.reduce(weights[same]) / (np.add.reduce(weights) + no_place))
