@@ -208,7 +208,7 @@ def _part_of(
 ) -> Toponym | None:
     """A part of a place the gazetteer has no entry for ("North Texas", "Northeast Georgia") is
     mapped to the place ("Texas"), and the mention is the place's own name."""
-    if len(span) < 2 or span[0].lower_ not in DIRECTION_WORDS or label not in PLACE_LABELS:
+    if label not in PLACE_LABELS or len(span) < 2 or span[0].lower_ not in DIRECTION_WORDS:
         return None
     return _judge(doc, text, span[1:], label, gazetteer, not_places)
 
