@@ -257,6 +257,16 @@ def test_runs_of_capitalised_tokens_take_connectors_and_hyphenated_compounds(tok
     ]
 
 
+def test_a_runs_text_keeps_the_spaces_between_its_tokens(tokenizer):
+    from geo.parsing.ruler import _joined
+
+    doc = tokenizer("Trains to Rostov-on-Don and the Sea of  Azov")
+    words, spaced = [token.text for token in doc], [len(token.whitespace_) for token in doc]
+    assert _joined(words.__getitem__, spaced, 2, 7) == "Rostov-on-Don"
+    assert _joined(words.__getitem__, spaced, 9, 13) == "Sea of  Azov"  # the second space is a token of its own
+    assert _joined(words.__getitem__, spaced, 12, 13) == "Azov"
+
+
 def test_a_name_with_an_organisation_word_token_is_never_passed_over(geoparser):
     from geo.parsing.recognize import may_hold_org_word
     from geo.parsing.vocabulary import ORG_WORDS

@@ -111,10 +111,10 @@ def capitalised_runs(capitals: Collection[int], word: Callable[[int], str], spac
         if start < end:
             continue
         end = start + 1
-        while end < n:
+        while True:  # at the doc's end no branch holds
             if end in capitals:
                 end += 1
-            elif end + 1 < n and not spaced[end - 1] and not spaced[end] and word(end) == "-":
+            elif not spaced[end - 1] and end + 1 < n and not spaced[end] and word(end) == "-":
                 end += 2
             elif end + 1 in capitals and word(end).lower() in CONNECTORS:
                 end += 2
@@ -126,7 +126,10 @@ def capitalised_runs(capitals: Collection[int], word: Callable[[int], str], spac
 
 def _joined(word: Callable[[int], str], spaced: list[int], start: int, end: int) -> str:
     """The text of tokens ``start`` to ``end`` (exclusive), a space after each that had one."""
-    return "".join(word(i) + " " * spaced[i] for i in range(start, end - 1)) + word(end - 1)
+    text = word(start)
+    for i in range(start + 1, end):
+        text += " " * spaced[i - 1] + word(i)  # runs are short: adding beats building a list to join
+    return text
 
 
 class GazetteerRuler:
