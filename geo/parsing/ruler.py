@@ -49,8 +49,8 @@ NOT_MARKED = frozenset(name_key(name) for name in NEWS_AGENCIES | MAKERS)
 """Names the ruler leaves to NER although a prominent place has them: agencies and makers ("Xinhua",
 "SANA" read as Sanaa, "Toyota"), which NER knows as organisations."""
 SEEN_TOKENS = 100_000
-"""Token texts the ruler keeps (about 20 MB when full, per parsing process): 1,000 news articles hold
-about 21,000 distinct ones, so a long ingest starts afresh now and then."""
+"""Texts of tokens that may be capitalised the ruler keeps (about 15 MB when full, per parsing process): 1,000
+news articles hold about 9,000 distinct ones, so a long ingest starts afresh now and then."""
 CONNECTORS = frozenset({"of", "de", "del", "la", "le", "du", "upon", "on", "am", "an", "der", "-", "al", "el"})
 """Lower-case words inside a place name ("Sea of Azov", "Rostov-on-Don")."""
 
