@@ -225,7 +225,46 @@ def test_the_ruler_forgets_the_token_texts_it_keeps_and_marks_the_same_places(ge
     assert ("Kharkiv", "GPE") in remembered[0] and ("Rostov-on-Don", "GPE") in remembered[1]
     monkeypatch.setattr(ruler_module, "SEEN_TOKENS", 5)
     assert marked() == remembered
-    assert len(ruler._texts) == len(ruler._capitalised) <= 5 + max(len(geoparser.nlp.make_doc(t)) for t in texts)
+    assert len(ruler._capitals) <= 5 + max(len(geoparser.nlp.make_doc(t)) for t in texts)
+
+
+def test_the_ruler_reads_the_capitalised_tokens_and_the_spaces_after_each(geoparser):
+    import geo.parsing.ruler as ruler_module
+
+    ruler = ruler_module.GazetteerRuler({})
+    doc = geoparser.nlp.make_doc("The ferry from Éire met USA's (ÉTÉ) iPhone at O'Neill's: ǅ ⒶⒷ Ⅻ σ Σ 3D X. B-52 a I")
+    expected = ["The", "Éire", "USA", "ÉTÉ", "O'Neill", "Σ", "X.", "B-52", "I"]
+    for _ in range(2):  # from the doc, then from the texts it keeps
+        capitals, spaced = ruler._read(doc)
+        assert list(capitals.values()) == expected and all(doc[i].text == text for i, text in capitals.items())
+        assert spaced == [len(token.whitespace_) for token in doc]
+
+
+def test_runs_of_capitalised_tokens_take_connectors_and_hyphenated_compounds(tokenizer):
+    from geo.parsing.ruler import capitalised_runs
+
+    doc = tokenizer("Ferries left Rostov-on-Don for the Sea of Azov, Port Said - Kyiv and New York of old on Monday")
+    words = [token.text for token in doc]
+    capitals = {token.i: token.text for token in doc if token.text[:1].isupper()}
+    runs = capitalised_runs(capitals, words.__getitem__, [len(token.whitespace_) for token in doc])
+    assert [" ".join(words[start:end]) for start, end in runs] == [
+        "Ferries",
+        "Rostov - on - Don",
+        "Sea of Azov",
+        "Port Said - Kyiv",
+        "New York",
+        "Monday",
+    ]
+
+
+def test_a_runs_text_keeps_the_spaces_between_its_tokens(tokenizer):
+    from geo.parsing.ruler import _joined
+
+    doc = tokenizer("Trains to Rostov-on-Don and the Sea of  Azov")
+    words, spaced = [token.text for token in doc], [len(token.whitespace_) for token in doc]
+    assert _joined(words.__getitem__, spaced, 2, 7) == "Rostov-on-Don"
+    assert _joined(words.__getitem__, spaced, 9, 13) == "Sea of  Azov"  # the second space is a token of its own
+    assert _joined(words.__getitem__, spaced, 12, 13) == "Azov"
 
 
 def test_a_name_with_an_organisation_word_token_is_never_passed_over(geoparser):

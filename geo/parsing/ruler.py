@@ -16,10 +16,13 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable, Collection
 from importlib import metadata
+from itertools import compress
 from pathlib import Path
 
-from spacy.attrs import ORTH, SPACY
+import numpy as np
+from spacy.attrs import IS_LOWER, IS_PUNCT, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from wordfreq import zipf_frequency
@@ -46,8 +49,8 @@ NOT_MARKED = frozenset(name_key(name) for name in NEWS_AGENCIES | MAKERS)
 """Names the ruler leaves to NER although a prominent place has them: agencies and makers ("Xinhua",
 "SANA" read as Sanaa, "Toyota"), which NER knows as organisations."""
 SEEN_TOKENS = 100_000
-"""Token texts the ruler keeps (about 20 MB when full, per parsing process): 1,000 news articles hold
-about 21,000 distinct ones, so a long ingest starts afresh now and then."""
+"""Texts of tokens that may be capitalised the ruler keeps (about 15 MB when full, per parsing process): 1,000
+news articles hold about 9,000 distinct ones, so a long ingest starts afresh now and then."""
 CONNECTORS = frozenset({"of", "de", "del", "la", "le", "du", "upon", "on", "am", "an", "der", "-", "al", "el"})
 """Lower-case words inside a place name ("Sea of Azov", "Rostov-on-Don")."""
 
@@ -96,36 +99,37 @@ def _capitalised(text: str) -> bool:
     return text[:1].isupper() and (len(text) > 1 or text.isalpha())
 
 
-def capitalised_runs(words: list[str], spaced: list[int], caps: list[bool]) -> list[tuple[int, int]]:
-    """Maximal runs of capitalised tokens (token indices, end exclusive), given each token's text,
-    whether a space follows it and whether it is capitalised.
+def capitalised_runs(capitals: Collection[int], word: Callable[[int], str], spaced: list[int]) -> list[tuple[int, int]]:
+    """Maximal runs of capitalised tokens (token indices, end exclusive), given the indices of the capitalised
+    tokens (iterated in ascending order), any token's text by index and whether a space follows each token.
 
     Connectors may sit inside a run ("Sea of Azov") and hyphenated compounds stay whole
     ("Rostov-on-Don", "Ivano-Frankivsk"); punctuation, lower-case words and line breaks end it.
     """
-    runs, i, n = [], 0, len(words)
-    while i < n:
-        if not caps[i]:
-            i += 1
+    runs, end, n = [], 0, len(spaced)
+    for start in capitals:
+        if start < end:
             continue
-        j = i + 1
-        while j < n:
-            if words[j] == "-" and not spaced[j - 1] and not spaced[j] and j + 1 < n:
-                j += 2
-            elif caps[j]:
-                j += 1
-            elif words[j].lower() in CONNECTORS and j + 1 < n and caps[j + 1]:
-                j += 2
+        end = start + 1
+        while True:  # at the doc's end no branch holds
+            if end in capitals:
+                end += 1
+            elif not spaced[end - 1] and end + 1 < n and not spaced[end] and word(end) == "-":
+                end += 2
+            elif end + 1 in capitals and word(end).lower() in CONNECTORS:
+                end += 2
             else:
                 break
-        runs.append((i, j))
-        i = j
+        runs.append((start, end))
     return runs
 
 
-def _joined(words: list[str], spaced: list[int], start: int, end: int) -> str:
+def _joined(word: Callable[[int], str], spaced: list[int], start: int, end: int) -> str:
     """The text of tokens ``start`` to ``end`` (exclusive), a space after each that had one."""
-    return "".join(words[i] + " " * spaced[i] for i in range(start, end - 1)) + words[end - 1]
+    text = word(start)
+    for i in range(start + 1, end):
+        text += " " * spaced[i - 1] + word(i)  # runs are short: adding beats building a list to join
+    return text
 
 
 class GazetteerRuler:
@@ -133,22 +137,25 @@ class GazetteerRuler:
 
     def __init__(self, keys: dict[str, bool]):
         self.keys = keys
-        self._texts: dict[int, str] = {}
-        self._capitalised: dict[int, bool] = {}
-        """Token texts met lately by their spaCy hash, and whether each is capitalised: the ruler reads
-        tokens from the doc's arrays (a Token object per token would cost more than all it does with
-        them), and a dict costs a fraction of the StringStore's look-up."""
+        self._capitals: dict[int, str | None] = {}
+        """Texts of the tokens met lately that may be capitalised, by their spaCy hash, None for those that are
+        not: the ruler reads tokens from the doc's arrays (a Token object per token would cost more than all it
+        does with them), and a dict costs a fraction of the StringStore's look-up."""
 
     def __call__(self, doc: Doc) -> Doc:
-        words, caps = self._words(doc)
-        spaced = doc.to_array(SPACY).tolist()
+        capitals, spaced = self._read(doc)
+
+        def word(i: int) -> str:
+            return capitals[i] if i in capitals else doc[i].text
+
         spans = []
-        for start, end in capitalised_runs(words, spaced, caps):
-            if words[start].lower() == "the":
+        for start, end in capitalised_runs(capitals, word, spaced):
+            if capitals[start].lower() == "the":
                 start += 1
             if start >= end:
                 continue
-            text = words[start] if end - start == 1 else _joined(words, spaced, start, end)
+            # a run's token alone (or after its "The") is capitalised: connectors and hyphens come with a word after
+            text = capitals[start] if end - start == 1 else _joined(word, spaced, start, end)
             strong = self.keys.get(name_key(text))
             if strong is None:
                 continue
@@ -159,17 +166,23 @@ class GazetteerRuler:
             doc.set_ents(spans, default="unmodified")
         return doc
 
-    def _words(self, doc: Doc) -> tuple[list[str], list[bool]]:
-        """Each token's text, and whether it is capitalised."""
-        texts, capitalised = self._texts, self._capitalised
-        if len(texts) > SEEN_TOKENS:
-            texts.clear()
-            capitalised.clear()
-        orths = doc.to_array(ORTH).tolist()
-        for orth in set(orths).difference(texts):
-            word = texts[orth] = doc.vocab.strings[orth]
-            capitalised[orth] = _capitalised(word)
-        return list(map(texts.__getitem__, orths)), list(map(capitalised.__getitem__, orths))
+    def _read(self, doc: Doc) -> tuple[dict[int, str], list[int]]:
+        """The capitalised tokens' texts by token index (in token order), and whether a space follows each token.
+
+        A capitalised token is neither lower case nor punctuation: spaCy's lexeme flags for those rule out most
+        tokens without a Python step each, and only the rest are looked up.
+        """
+        seen = self._capitals
+        if len(seen) > SEEN_TOKENS:
+            seen.clear()
+        lower, punctuation, orths, spaced = doc.to_array([IS_LOWER, IS_PUNCT, ORTH, SPACY]).T
+        candidates = np.logical_not(lower | punctuation).nonzero()[0]
+        candidate_orths = orths[candidates].tolist()
+        for orth in set(candidate_orths).difference(seen):
+            text = doc.vocab.strings[orth]
+            seen[orth] = text if _capitalised(text) else None
+        texts = list(map(seen.__getitem__, candidate_orths))
+        return dict(compress(zip(candidates.tolist(), texts), texts)), spaced.tolist()
 
     @staticmethod
     def _starts_sentence(doc: Doc, start: int) -> bool:
