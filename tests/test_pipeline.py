@@ -273,3 +273,17 @@ def _printed(script: str) -> list[str]:
     """The lines a script prints when run by a fresh interpreter from the project's root."""
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
     return done.stdout.split("\n")
+
+
+def test_a_mention_survives_pickling_as_a_worker_sends_it_back(seeds):
+    import copy
+    import pickle
+
+    from geo.records import Mention
+
+    parsed = next(p for p in seeds.values() if p.mentions)
+    mentions = [*parsed.mentions, Mention("Nowhere", 3, 10, 0.0, None, None, 0, 20, nested=True)]
+    for mention in mentions:
+        back = pickle.loads(pickle.dumps(mention, protocol=pickle.HIGHEST_PROTOCOL))
+        assert back == mention and type(back) is Mention and back.place == mention.place
+        assert copy.deepcopy(mention) == mention
