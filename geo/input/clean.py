@@ -29,7 +29,9 @@ _FIXER = ftfy.TextFixerConfig(
     fix_line_breaks=False,
 )
 _ENCODING_STEPS = ("encode", "decode", "transcode")
-_PLAIN_CHARACTERS = "\x20-\x7e‘’“”–—…"
+NEWS_TYPOGRAPHY = "‘’“”–—…"
+"""The non-ASCII characters of most English news lines: curly quotes, dashes and the ellipsis (no letters)."""
+_PLAIN_CHARACTERS = f"\x20-\x7e{NEWS_TYPOGRAPHY}"
 _PLAIN_TYPOGRAPHY = re.compile(f"[{_PLAIN_CHARACTERS}]*")
 """Printable ASCII and the curly quotes, dashes and ellipsis of most news lines: ftfy has nothing to
 fix in them (checked on random strings in the tests), so they skip it. No mojibake is made of them

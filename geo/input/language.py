@@ -17,6 +17,8 @@ from functools import lru_cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from geo.input.clean import NEWS_TYPOGRAPHY
+
 SAMPLE = 1000
 """Characters classified: enough for a confident answer on news prose, and ~0.5 ms an article."""
 MIN_PROBABILITY = 0.9
@@ -42,7 +44,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 _ASCII_NON_LETTERS = str.maketrans(dict.fromkeys((chr(c) for c in range(128) if not chr(c).isalpha()), " "))
 """Blanks out what `_WORD` does not match in ASCII text: its words are then the runs of letters that
 `str.split` finds, at a third of the regex's cost."""
-_NOT_ASCII_OR_TYPOGRAPHY = re.compile("[^\x00-\x7f‘’“”–—…]")
+_NOT_ASCII_OR_TYPOGRAPHY = re.compile(f"[^\x00-\x7f{NEWS_TYPOGRAPHY}]")
 """Curly quotes, dashes and ellipses are the only non-ASCII characters of most English samples; none is
 part of a word, and neither is the "?" they become in ASCII."""
 
